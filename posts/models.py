@@ -1,0 +1,278 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from posts.rendering import render_body
+
+
+class SiteSettings(models.Model):
+    """The publication's masthead; a single row, edited in the admin."""
+
+    name = models.CharField(
+        max_length=200,
+        default="The Democratic Strategist",
+        help_text="The publication's name, shown in the masthead, titles and feeds.",
+    )
+    tagline = models.CharField(
+        max_length=300,
+        blank=True,
+        default="Political Strategy for a Permanent Democratic Majority",
+        help_text="One line under the name.",
+    )
+    place_line = models.CharField(
+        max_length=100,
+        blank=True,
+        default="washington, dc",
+        help_text="The dateline place shown in the masthead, e.g. “washington, dc”.",
+    )
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """Return the one row, creating it with the defaults if needed."""
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200, help_text="The name printed in the byline.")
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Used in the author's address: /author/<slug>/."
+    )
+    bio = models.TextField(blank=True, help_text="A short biography shown on the author's page.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The staff account that writes as this author, if any.",
+    )
+    email = models.EmailField(
+        blank=True,
+        help_text="Private: never shown on the site.",
+    )
+    wordpress_login = models.CharField(
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text="The author's login on the WordPress site this one was imported from.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("posts:author", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, help_text="The tag as readers see it.")
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Used in the tag's address: /tag/<slug>/."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("posts:tag", kwargs={"slug": self.slug})
+
+
+class Outlet(models.Model):
+    """A publication quoted by articles, such as Politico or The New York Times."""
+
+    name = models.CharField(max_length=200, help_text="E.g. “Politico”.")
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Used in the address /source/<slug>/."
+    )
+    home_url = models.URLField(
+        blank=True, help_text="The outlet's home page, e.g. https://www.politico.com/."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("posts:source", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """
+        Articles a reader may see: published (or scheduled) with a publication
+        time that has come. A scheduled article needs no job to appear.
+        """
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            pub_date__lte=timezone.now(),
+        )
+
+    def for_listing(self):
+        """Prefetch what a list of articles shows, in a fixed number of queries."""
+        return self.prefetch_related("authors", "tags")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300, help_text="The headline.")
+    slug = models.SlugField(
+        max_length=200,
+        unique_for_month="pub_date",
+        help_text="The last part of the address /YYYY/MM/<slug>/; unique within a month.",
+    )
+    dek = models.TextField(
+        blank=True,
+        help_text="A one- or two-sentence summary shown in lists, feeds and link previews.",
+    )
+    body = models.TextField(
+        help_text=(
+            "Paragraphs separated by a blank line, or HTML. Place a quotation with its marker, "
+            "e.g. [quote 1] on a line of its own."
+        ),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    authors = models.ManyToManyField(
+        Author, related_name="articles", blank=True, help_text="The byline, in order of names."
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=(
+            "Drafts are never shown. Published articles with a future publication time are "
+            "scheduled and appear by themselves at that time."
+        ),
+    )
+    pub_date = models.DateTimeField(
+        "publication time",
+        default=timezone.now,
+        db_index=True,
+        help_text="When the article appears; a future time schedules it.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField("last updated", auto_now=True)
+    featured_image = models.ImageField(
+        upload_to="featured/%Y/%m/",
+        blank=True,
+        help_text="PNG, JPEG, WebP or GIF. Location and camera data are removed on upload.",
+    )
+    featured_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describes the image for readers who cannot see it. Required with an image.",
+    )
+    featured_image_caption = models.CharField(
+        "caption", max_length=500, blank=True, help_text="Shown under the image; credit here."
+    )
+    image_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Resized copies of the featured image: {width: storage name}.",
+    )
+    tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+    comments_open = models.BooleanField(
+        default=True, help_text="Readers may leave replies under this article."
+    )
+    wordpress_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The post's ID on the WordPress site it was imported from.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pub_date", "-id"]
+        get_latest_by = "pub_date"
+        indexes = [models.Index(fields=["status", "-pub_date"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.pub_date > timezone.now():
+            self.status = self.Status.SCHEDULED
+        self.body_html = render_body(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.pub_date)
+        return reverse(
+            "posts:article",
+            kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": self.slug},
+        )
+
+    def is_published(self):
+        """True when a reader may see the article (see ArticleQuerySet.published)."""
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.pub_date <= timezone.now()
+        )
+
+
+class Quotation(models.Model):
+    """A passage an article quotes from other reporting, with its attribution."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotations")
+    speaker = models.CharField(
+        "who",
+        max_length=200,
+        help_text="Who said or reported it, e.g. “Gabriel Debenedetti”.",
+    )
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        related_name="quotations",
+        help_text="Where it appeared.",
+    )
+    source_url = models.URLField(
+        "original URL", max_length=500, help_text="The address of the original piece."
+    )
+    text = models.TextField("passage", help_text="The quoted passage, as plain text.")
+    order = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Its number: the marker [quote N] in the body places quotation N there.",
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "order"], name="unique_quotation_order")
+        ]
+
+    def __str__(self):
+        return f"{self.speaker}, {self.outlet}"
+
+    @property
+    def marker(self):
+        return f"[quote {self.order}]"

@@ -1,0 +1,84 @@
+"""
+Turn an editor's article body into safe HTML.
+
+Editors type paragraphs separated by blank lines, as in WordPress, or HTML.
+``autop`` wraps loose text in ``<p>`` the way WordPress's ``wpautop`` does for
+ordinary prose; ``sanitize_body`` then keeps only an allow-list of tags,
+attributes and URL schemes. ``render_body`` does both and is what
+``Article.save`` stores in ``body_html``.
+"""
+
+import re
+
+import bleach
+from bleach.css_sanitizer import CSSSanitizer
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "h2", "h3", "h4", "em", "strong", "i", "b", "u", "s", "sub", "sup",
+        "code", "pre", "a", "ul", "ol", "li", "blockquote", "figure", "figcaption", "img",
+        "hr", "cite", "q", "abbr",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "blockquote": ["cite"],
+    "q": ["cite"],
+    "img": ["src", "alt", "width", "height", "title"],
+    "abbr": ["title"],
+    "ol": ["start"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# Block-level tags: text next to them is not wrapped in a paragraph.
+BLOCK_TAGS = (
+    "p|h[1-6]|ul|ol|li|blockquote|figure|figcaption|hr|pre|table|thead|tbody|tr|td|th|div"
+    "|section|article|aside|header|footer|address|dl|dt|dd"
+)
+_BLOCK_START = re.compile(rf"^\s*</?(?:{BLOCK_TAGS})\b", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n\s*\n")
+# Tags whose whole content is dropped, not kept as text.
+_DROP_WITH_CONTENT = re.compile(
+    r"<(script|style|iframe|object|embed|noscript|template|title|textarea|xmp|noembed"
+    r"|noframes|svg|math)\b.*?(?:</\1\s*>|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def autop(text: str) -> str:
+    """
+    Wrap each blank-line-separated block in <p>, with single newlines as <br>,
+    unless the block already starts with a block-level tag.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    blocks = []
+    for block in _BLANK_LINES.split(text):
+        block = block.strip()
+        if not block:
+            continue
+        if _BLOCK_START.match(block):
+            blocks.append(block)
+        else:
+            blocks.append("<p>" + block.replace("\n", "<br>\n") + "</p>")
+    return "\n\n".join(blocks)
+
+
+def sanitize_body(html: str) -> str:
+    """Keep only allowed markup; scripts, styles and their contents are removed."""
+    html = _DROP_WITH_CONTENT.sub("", html)
+    return bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        css_sanitizer=CSSSanitizer(allowed_css_properties=[]),
+    )
+
+
+def render_body(text: str) -> str:
+    """Source text to the sanitized HTML stored beside it."""
+    return sanitize_body(autop(text))

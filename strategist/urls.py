@@ -1,0 +1,26 @@
+import re
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("posts.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Uploaded media from MEDIA_ROOT; production normally lets the web server,
+    # a CDN or object storage do this (SERVE_MEDIA=0).
+    urlpatterns.insert(
+        0,
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+    )
+
+handler404 = "posts.views.page_not_found"
+handler500 = "posts.views.server_error"

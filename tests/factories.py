@@ -1,0 +1,90 @@
+"""factory_boy factories shared by the test modules."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from comments.models import Comment
+from posts.models import Article, Author, Outlet, Quotation, Tag
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    bio = "Writes about campaigns and coalitions."
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Tag {n}")
+    slug = factory.Sequence(lambda n: f"tag-{n}")
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    slug = factory.Sequence(lambda n: f"outlet-{n}")
+    home_url = factory.LazyAttribute(lambda o: f"https://{o.slug}.example.com/")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article number {n}")
+    slug = factory.Sequence(lambda n: f"article-number-{n}")
+    dek = "A short summary of the argument."
+    body = "First paragraph.\n\nSecond paragraph."
+    status = Article.Status.PUBLISHED
+    pub_date = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.authors.add(*extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class QuotationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quotation
+
+    article = factory.SubFactory(ArticleFactory)
+    speaker = "Gabriel Debenedetti"
+    outlet = factory.SubFactory(OutletFactory)
+    source_url = "https://www.politico.com/news/2026/01/01/example"
+    text = "Democrats are rethinking where they campaign."
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    author_name = factory.Sequence(lambda n: f"Reader {n}")
+    author_email = factory.Sequence(lambda n: f"reader{n}@example.net")
+    body = "I agree with most of this."
+    body_html = "<p>I agree with most of this.</p>"
+    status = Comment.Status.APPROVED
