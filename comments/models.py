@@ -1,15 +1,177 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+
+from comments.sanitize import sanitize_comment
+
+
+def _lines(text: str) -> list[str]:
+    """The non-empty lines of a text field, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class DiscussionSettings(models.Model):
+    """
+    WordPress's Settings > Discussion: the rules applied to every new comment.
+    A single row, edited in the admin.
+    """
+
+    class ApprovalPolicy(models.TextChoices):
+        HOLD_ALL = "hold_all", "Hold every comment for approval"
+        KNOWN_AUTHORS = (
+            "known_authors",
+            "Approve automatically when the same name and email already have an approved comment",
+        )
+        APPROVE = "approve", "Approve every comment that passes the other checks"
+
+    approval_policy = models.CharField(
+        max_length=20,
+        choices=ApprovalPolicy,
+        default=ApprovalPolicy.KNOWN_AUTHORS,
+        help_text="Which comments appear at once and which wait in the moderation queue.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "maximum links",
+        default=2,
+        help_text="Hold a comment in the queue when it contains more links than this.",
+    )
+    hold_words = models.TextField(
+        blank=True,
+        help_text=(
+            "One word, phrase or IP address per line. A comment whose text, name, email, "
+            "website, IP address or browser contains one of them is held for moderation. "
+            "Case is ignored; parts of words match (“press” matches “WordPress”)."
+        ),
+    )
+    disallowed_words = models.TextField(
+        blank=True,
+        help_text=(
+            "One word, phrase or IP address per line, matched like the hold words. "
+            "A matching comment goes straight to the trash."
+        ),
+    )
+    close_after_days = models.PositiveIntegerField(
+        "close comments after (days)",
+        default=0,
+        help_text="Close comments on articles older than this many days; 0 keeps them open.",
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How many levels of replies are shown nested; 1 means no replies to replies.",
+    )
+    moderator_emails = models.TextField(
+        "moderator email addresses",
+        blank=True,
+        help_text="One address per line. Each is emailed when a comment is held for moderation.",
+    )
+
+    class Meta:
+        verbose_name = "discussion settings"
+        verbose_name_plural = "discussion settings"
+
+    def __str__(self):
+        return "Discussion settings"
+
+    def clean(self):
+        for address in self.moderator_email_list():
+            try:
+                validate_email(address)
+            except ValidationError:
+                raise ValidationError(
+                    {"moderator_emails": f"“{address}” is not a valid email address."}
+                ) from None
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """Return the one row, creating it with the defaults if needed."""
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+    def hold_word_list(self) -> list[str]:
+        return _lines(self.hold_words)
+
+    def disallowed_word_list(self) -> list[str]:
+        return _lines(self.disallowed_words)
+
+    def moderator_email_list(self) -> list[str]:
+        return [address for line in _lines(self.moderator_emails) for address in line.split(",")
+                if address.strip()]  # fmt: skip
+
+    def comments_open_for(self, article) -> bool:
+        """False when the article's switch is off or it is older than close_after_days."""
+        if not article.comments_open:
+            return False
+        if self.close_after_days:
+            return article.pub_date >= timezone.now() - timedelta(days=self.close_after_days)
+        return True
 
 
 class CommentQuerySet(models.QuerySet):
+    """
+    Every status change goes through approve(), mark_spam(), trash() and
+    restore(), so there is one place to hook anything that must follow one.
+    """
+
     def approved(self):
         """Comments every reader may see."""
         return self.filter(status=Comment.Status.APPROVED)
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
+
+    def for_article_page(self, article, own_ids=()):
+        """
+        In one query: the article's approved comments, plus the not yet
+        approved ones whose ids are in own_ids (the reader's own comments).
+        """
+        visible = Q(status=Comment.Status.APPROVED)
+        if own_ids:
+            visible |= Q(pk__in=list(own_ids))
+        return self.filter(visible, article=article).order_by("submitted", "id")
+
+    def approve(self, by=None) -> int:
+        """Approve, recording who and when; comments already approved are left alone."""
+        return self.exclude(status=Comment.Status.APPROVED)._set_status(
+            status=Comment.Status.APPROVED, approved_at=timezone.now(), approved_by=by
+        )
+
+    def mark_spam(self) -> int:
+        return self.exclude(status=Comment.Status.SPAM)._set_status(status=Comment.Status.SPAM)
+
+    def trash(self) -> int:
+        return self.exclude(status=Comment.Status.TRASH)._set_status(status=Comment.Status.TRASH)
+
+    def restore(self) -> int:
+        """Put spam and trashed comments back in the queue for a decision."""
+        return self.filter(status__in=[Comment.Status.SPAM, Comment.Status.TRASH])._set_status(
+            status=Comment.Status.PENDING
+        )
+
+    def _set_status(self, **changes) -> int:
+        """
+        update() these comments, then drop the cached pages of the articles
+        where a comment appears or disappears (update() sends no signals).
+        """
+        from strategist.cache import invalidate_article_comments
+
+        shown = Comment.Status.APPROVED
+        changing = self if changes.get("status") == shown else self.filter(status=shown)
+        article_ids = set(changing.values_list("article_id", flat=True))
+        count = self.update(**changes)
+        if count and article_ids:
+            invalidate_article_comments(article_ids)
+        return count
 
 
 class Comment(models.Model):
@@ -31,7 +193,9 @@ class Comment(models.Model):
         help_text="The comment this one answers.",
     )
     author_name = models.CharField("name", max_length=100)
-    author_email = models.EmailField("email", max_length=254, blank=True)
+    author_email = models.EmailField(
+        "email", max_length=254, blank=True, help_text="Private: never shown on the site."
+    )
     author_url = models.URLField("website", max_length=200, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -41,17 +205,22 @@ class Comment(models.Model):
         related_name="comments",
         help_text="The staff account that wrote it, for replies made from the admin.",
     )
-    body = models.TextField("comment", max_length=10_000)
+    body = models.TextField(
+        "comment",
+        max_length=10_000,
+        help_text="Plain text; a, em, strong, code, blockquote, p and br tags are kept.",
+    )
     body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
-    hold_reasons = models.JSONField(
-        default=list,
-        blank=True,
-        help_text="Why the comment was held, marked spam or trashed when it arrived.",
+    captcha_score = models.FloatField(
+        null=True, blank=True, help_text="reCAPTCHA v3's score, from 0.0 (a bot) to 1.0 (a person)."
     )
-    captcha_score = models.FloatField(null=True, blank=True)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
+    cookie_consent = models.BooleanField(
+        default=False,
+        help_text="The reader ticked “Save my name, email, and website in this browser”.",
+    )
     submitted = models.DateTimeField(default=timezone.now, db_index=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -75,6 +244,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "submitted"], name="comment_article_page"),
             models.Index(fields=["status", "-submitted"], name="comment_queue"),
+            models.Index(fields=["author_email", "status"], name="comment_author_email"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -83,9 +253,83 @@ class Comment(models.Model):
                 name="unique_wordpress_comment",
             )
         ]
+        permissions = [("moderate_comment", "Can moderate comments (approve, spam, trash)")]
 
     def __str__(self):
         return f"{self.author_name} on {self.article}"
 
+    def save(self, *args, **kwargs):
+        self.body_html = sanitize_comment(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def get_admin_url(self):
+        return reverse("admin:comments_comment_change", args=[self.pk])
+
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    def _change_status(self, method, *args):
+        getattr(type(self).objects.filter(pk=self.pk), method)(*args)
+        self.refresh_from_db(fields=["status", "approved_at", "approved_by"])
+
+    def approve(self, by=None):
+        self._change_status("approve", by)
+
+    def mark_spam(self):
+        self._change_status("mark_spam")
+
+    def trash(self):
+        self._change_status("trash")
+
+    def restore(self):
+        self._change_status("restore")
+
+    @property
+    def safe_author_url(self) -> str:
+        """The website, when it is an http or https address (imported data may hold anything)."""
+        url = self.author_url.strip()
+        return url if url.lower().startswith(("http://", "https://")) else ""
+
+    @property
+    def initials(self) -> str:
+        """Up to two initials of the author's name, the only "avatar" shown."""
+        parts = [part for part in self.author_name.split() if part[:1].isalnum()]
+        return "".join(part[0] for part in parts[:2]).upper() or "?"
+
+    @property
+    def excerpt(self) -> str:
+        text = " ".join(self.body.split())
+        return text if len(text) <= 80 else text[:79].rstrip() + "…"
+
+
+class HoldReason(models.Model):
+    """Why a new comment was held, marked spam or trashed when it arrived."""
+
+    class Code(models.TextChoices):
+        HOLD_ALL = "hold_all", "Every comment is held"
+        FIRST_COMMENT = "first_comment", "No approved comment yet from this name and email"
+        TOO_MANY_LINKS = "too_many_links", "Too many links"
+        HOLD_WORD = "hold_word", "Hold word"
+        DISALLOWED_WORD = "disallowed_word", "Disallowed word"
+        LOW_SCORE = "low_score", "Low captcha score"
+        CAPTCHA_UNVERIFIED = "captcha_unverified", "Captcha unverified"
+        NO_CAPTCHA_TOKEN = "no_captcha_token", "No captcha token"
+        HONEYPOT = "honeypot", "Honeypot field filled"
+        TOO_FAST = "too_fast", "Posted too fast"
+        BAD_TIMESTAMP = "bad_timestamp", "Form timestamp missing or tampered with"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="hold_reasons")
+    code = models.CharField(max_length=30, choices=Code, db_index=True)
+    detail = models.CharField(
+        max_length=300, blank=True, help_text="E.g. the word that matched or the score."
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        label = self.get_code_display()
+        return f"{label}: {self.detail}" if self.detail else label

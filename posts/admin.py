@@ -1,50 +1,229 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
+from posts import images
 from posts.models import Article, Author, Outlet, Quotation, SiteSettings, Tag
+
+IMAGE_CONTENT_TYPES = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+}
+
+
+class FeaturedImageField(forms.ImageField):
+    """
+    An image upload checked by posts.images: real PNG/JPEG/WebP/GIF only,
+    within the byte and pixel limits. Each refusal is a form error.
+    """
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        image = images.open_image(upload)
+        upload.image = image
+        upload.content_type = IMAGE_CONTENT_TYPES[image.format]
+        upload.seek(0)
+        return upload
+
+
+class ImagePreviewWidget(admin.widgets.AdminFileWidget):
+    """The file input with a thumbnail of the current image."""
+
+    template_name = "admin/posts/image_preview_widget.html"
 
 
 class QuotationInline(admin.StackedInline):
     model = Quotation
     extra = 0
     autocomplete_fields = ["outlet"]
+    fields = [("order", "speaker", "outlet"), "source_url", "text"]
+    classes = ["quotations"]
+    verbose_name = "quoted source"
+    verbose_name_plural = "quoted sources (place one in the body with [quote N] on its own line)"
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "pub_date"]
-    list_filter = ["status"]
-    search_fields = ["title", "dek", "body"]
+    list_display = ["title", "status_display", "pub_date", "byline", "tag_list", "view_link"]
+    list_filter = ["status", "tags", "authors"]
+    search_fields = ["title", "slug", "dek", "body"]
     date_hierarchy = "pub_date"
+    ordering = ["-pub_date", "-id"]
+    list_per_page = 50
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags", "authors"]
     inlines = [QuotationInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["preview_link", "updated"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "dek", "body"]}),
+        ("Byline and topics", {"fields": ["authors", "tags"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "pub_date", "comments_open", "preview_link", "updated"]},
+        ),
+        (
+            "Featured image",
+            {"fields": ["featured_image", "featured_image_alt", "featured_image_caption"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors", "tags")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "featured_image":
+            kwargs.update(form_class=FeaturedImageField, widget=ImagePreviewWidget)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, article):
+        if article.status == Article.Status.SCHEDULED and article.is_published():
+            return Article.Status.PUBLISHED.label
+        return article.get_status_display()
+
+    @admin.display(description="authors")
+    def byline(self, article):
+        return ", ".join(author.name for author in article.authors.all())
+
+    @admin.display(description="tags")
+    def tag_list(self, article):
+        return ", ".join(tag.name for tag in article.tags.all())
+
+    @admin.display(description="on the site")
+    def view_link(self, article):
+        label = "View" if article.is_published() else "Preview"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', article.get_absolute_url(), label
+        )
+
+    @admin.display(description="on the site")
+    def preview_link(self, article):
+        if not article.pk:
+            return "Save the article to preview it."
+        label = (
+            "View on the site" if article.is_published() else "Preview (readers cannot see it yet)"
+        )
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', article.get_absolute_url(), label
+        )
+
+    @admin.action(permissions=["change"], description="Publish the selected articles")
+    def publish(self, request, queryset):
+        """Publish; an article whose time is still ahead becomes scheduled."""
+        count = 0
+        for article in queryset:
+            article.status = Article.Status.PUBLISHED
+            article.save()
+            count += 1
+        self.message_user(
+            request,
+            f"Published {count} article{'s' if count != 1 else ''} "
+            "(any with a future publication time are scheduled).",
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["change"], description="Unpublish the selected articles (to draft)")
+    def unpublish(self, request, queryset):
+        count = 0
+        for article in queryset:
+            article.status = Article.Status.DRAFT
+            article.save()
+            count += 1
+        self.message_user(
+            request,
+            f"Moved {count} article{'s' if count != 1 else ''} back to draft.",
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change and not obj.pub_date:
+            obj.pub_date = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+class ArticleCountMixin:
+    """A column with the number of articles, counted in the list's own query."""
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+class AuthorAdmin(ArticleCountMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    fields = ["name", "slug", "bio", "user", "email", "wordpress_login"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only those who may see the user accounts may link one to an author.
+        if request.user.has_perm("auth.view_user"):
+            return []
+        return ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+class TagAdmin(ArticleCountMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
 
 
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
-    list_display = ["name", "home_url"]
-    search_fields = ["name"]
+    list_display = ["name", "slug", "home_url", "quotation_count"]
+    search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(quotation_count=Count("quotations"))
+
+    @admin.display(description="quotations", ordering="quotation_count")
+    def quotation_count(self, outlet):
+        return outlet.quotation_count
+
+
+@admin.register(Quotation)
+class QuotationAdmin(admin.ModelAdmin):
+    """Quotations are written inline on their article; this list finds them."""
+
+    list_display = ["speaker", "outlet", "article", "order"]
+    list_select_related = ["outlet", "article"]
+    list_filter = ["outlet"]
+    search_fields = ["speaker", "text", "article__title", "outlet__name"]
+    autocomplete_fields = ["article", "outlet"]
 
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: the list goes straight to its form."""
+
+    fields = ["name", "tagline", "place_line"]
+
     def has_add_permission(self, request):
-        return not SiteSettings.objects.exists()
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings_row = SiteSettings.load()
+        return redirect(reverse("admin:posts_sitesettings_change", args=[settings_row.pk]))

@@ -2,14 +2,20 @@ from posts.models import SiteSettings
 
 
 def site(request):
-    """The masthead on every page, loaded lazily and at most once per request."""
+    """
+    ``site``: the masthead, loaded lazily and at most once per request;
+    ``canonical_url``: this page's absolute address without its query string.
+    """
 
     def load():
         if not hasattr(request, "_site_settings"):
             request._site_settings = SiteSettings.load()
         return request._site_settings
 
-    return {"site": _Lazy(load)}
+    return {
+        "site": _Lazy(load),
+        "canonical_url": request.build_absolute_uri(request.path),
+    }
 
 
 class _Lazy:
@@ -20,3 +26,6 @@ class _Lazy:
 
     def __getattr__(self, name):
         return getattr(self._loader(), name)
+
+    def __str__(self):
+        return str(self._loader())

@@ -1,8 +1,14 @@
+from pathlib import PurePosixPath
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connections, models
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from posts import images
 from posts.rendering import render_body
 
 
@@ -132,6 +138,38 @@ class ArticleQuerySet(models.QuerySet):
         """Prefetch what a list of articles shows, in a fixed number of queries."""
         return self.prefetch_related("authors", "tags")
 
+    def with_comment_counts(self):
+        """Annotate ``comment_count``: the approved comments of each article."""
+        return self.annotate(comment_count=Count("comments", filter=Q(comments__status="approved")))
+
+    def search(self, query: str):
+        """
+        Articles matching ``query``, best first: PostgreSQL full-text search
+        ranked by relevance (title above dek above body), or on other databases
+        every word found in the title, dek or body, newest first.
+        """
+        words = query.split()
+        if not words:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("dek", weight="B", config="english")
+                + SearchVector("body", weight="C", config="english")
+            )
+            search_query = SearchQuery(query, search_type="websearch", config="english")
+            return (
+                self.annotate(rank=SearchRank(vector, search_query))
+                .filter(rank__gt=0)
+                .order_by("-rank", "-pub_date", "-id")
+            )
+        matches = Q()
+        for word in words:
+            matches &= Q(title__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
+        return self.filter(matches)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -180,7 +218,11 @@ class Article(models.Model):
     featured_image = models.ImageField(
         upload_to="featured/%Y/%m/",
         blank=True,
-        help_text="PNG, JPEG, WebP or GIF. Location and camera data are removed on upload.",
+        max_length=200,
+        help_text=(
+            "PNG, JPEG, WebP or GIF. Location and camera data are removed on upload and "
+            "smaller copies are made for phones and lists."
+        ),
     )
     featured_image_alt = models.CharField(
         "alt text",
@@ -195,9 +237,14 @@ class Article(models.Model):
         default=dict,
         blank=True,
         editable=False,
-        help_text="Resized copies of the featured image: {width: storage name}.",
+        help_text=(
+            "The featured image's size and its resized copies: "
+            '{"original"|width: {"name", "width", "height"}}.'
+        ),
     )
-    tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+    tags = models.ManyToManyField(
+        Tag, related_name="articles", blank=True, help_text="Topics; each has its own page."
+    )
     comments_open = models.BooleanField(
         default=True, help_text="Readers may leave replies under this article."
     )
@@ -219,11 +266,43 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        if self.featured_image and not self.featured_image_alt.strip():
+            raise ValidationError(
+                {"featured_image_alt": "Describe the image for readers who cannot see it."}
+            )
+
     def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.pub_date > timezone.now():
+        now = timezone.now()
+        if self.status == self.Status.PUBLISHED and self.pub_date > now:
             self.status = self.Status.SCHEDULED
+        elif self.status == self.Status.SCHEDULED and self.pub_date <= now:
+            self.status = self.Status.PUBLISHED
         self.body_html = render_body(self.body)
+        if not self.featured_image:
+            self.image_renditions = {}
+        elif not self.featured_image._committed:
+            self._store_featured_image()
         super().save(*args, **kwargs)
+
+    def _store_featured_image(self):
+        """Re-encode a new featured image and make its renditions (see posts.images)."""
+        cleaned = images.clean_image(self.featured_image)
+        stem = PurePosixPath(self.featured_image.name).stem or "image"
+        self.featured_image.save(
+            f"{stem}.{cleaned.extension}", ContentFile(cleaned.content), save=False
+        )
+        self.image_renditions = {
+            "original": {
+                "name": self.featured_image.name,
+                "width": cleaned.width,
+                "height": cleaned.height,
+            },
+            **images.make_renditions(
+                cleaned.image, self.featured_image.name, self.featured_image.storage
+            ),
+        }
 
     def get_absolute_url(self):
         local = timezone.localtime(self.pub_date)
@@ -238,6 +317,30 @@ class Article(models.Model):
             self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
             and self.pub_date <= timezone.now()
         )
+
+    def featured_image_sources(self):
+        """
+        The featured image for an <img>: {"src", "srcset", "width", "height"}
+        (srcset lists the renditions and the original), or None without one.
+        """
+        if not self.featured_image:
+            return None
+        storage = self.featured_image.storage
+        original = self.image_renditions.get("original")
+        if not original:
+            return {"src": self.featured_image.url, "srcset": "", "width": "", "height": ""}
+        sizes = sorted(
+            (r for key, r in self.image_renditions.items() if key != "original"),
+            key=lambda r: r["width"],
+        )
+        candidates = [*sizes, original]
+        src = next((r for r in sizes if r["width"] >= 800), original)
+        return {
+            "src": storage.url(src["name"]),
+            "srcset": ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in candidates),
+            "width": original["width"],
+            "height": original["height"],
+        }
 
 
 class Quotation(models.Model):

@@ -12,6 +12,8 @@ import re
 
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = frozenset(
     {
@@ -82,3 +84,30 @@ def sanitize_body(html: str) -> str:
 def render_body(text: str) -> str:
     """Source text to the sanitized HTML stored beside it."""
     return sanitize_body(autop(text))
+
+
+# A quotation marker alone in its paragraph, as autop and bleach leave it.
+QUOTATION_MARKER = re.compile(r"<p>\s*\[quote\s+(\d+)\]\s*</p>", re.IGNORECASE)
+
+
+def place_quotations(body_html: str, quotations) -> tuple[str, list]:
+    """
+    Put each quotation where the body has its marker ``[quote N]`` (N being
+    its order), rendered by posts/quotation.html. Returns the body as safe HTML
+    and the quotations not placed, in order. Markers naming no quotation, and
+    repeats of a placed one, are dropped.
+    """
+    by_order = {quotation.order: quotation for quotation in quotations}
+    placed = set()
+
+    def replace(match: re.Match) -> str:
+        order = int(match.group(1))
+        quotation = by_order.get(order)
+        if quotation is None or order in placed:
+            return ""
+        placed.add(order)
+        return render_to_string("posts/quotation.html", {"quotation": quotation}).strip()
+
+    html = QUOTATION_MARKER.sub(replace, body_html)
+    unplaced = [q for order, q in sorted(by_order.items()) if order not in placed]
+    return mark_safe(html), unplaced  # noqa: S308 - sanitized body, escaped template.

@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from posts import views
+from posts import feeds, views
+from posts.sitemaps import sitemaps
 
 
 class FourDigitYear:
@@ -30,10 +32,19 @@ app_name = "posts"
 urlpatterns = [
     path("", views.ArticleIndexView.as_view(), name="index"),
     path("page/<int:page>/", views.ArticleIndexView.as_view(), name="index-page"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("<yyyy:year>/", views.ArticleYearArchiveView.as_view(), name="year"),
     path("<yyyy:year>/<mm:month>/", views.ArticleMonthArchiveView.as_view(), name="month"),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tag/<slug:slug>/page/<int:page>/", views.TagView.as_view(), name="tag-page"),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("author/<slug:slug>/page/<int:page>/", views.AuthorView.as_view(), name="author-page"),
     path("source/<slug:slug>/", views.OutletView.as_view(), name="source"),
+    path("source/<slug:slug>/page/<int:page>/", views.OutletView.as_view(), name="source-page"),
 ]

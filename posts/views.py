@@ -1,16 +1,20 @@
-from django.http import Http404, HttpResponseServerError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
-from posts.models import Article, Author, Outlet, Tag
+from posts.models import Article, Author, Outlet, Quotation, Tag
+from posts.rendering import place_quotations
 
 ARTICLES_PER_PAGE = 10
 
 
 class PublishedArticleMixin:
-    """Readers see published articles only; logged-in staff may preview the rest."""
+    """Lists of articles: published ones only, newest first, ten to a page."""
 
     model = Article
     date_field = "pub_date"
@@ -18,10 +22,19 @@ class PublishedArticleMixin:
     allow_empty = True
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        # An explicit order: Meta.ordering is not applied to the GROUP BY
+        # query that counting comments makes.
+        return (
+            Article.objects.published()
+            .for_listing()
+            .with_comment_counts()
+            .order_by("-pub_date", "-id")
+        )
 
 
 class ArticleIndexView(PublishedArticleMixin, ListView):
+    """The home page: the latest articles; /page/N/ for older ones."""
+
     template_name = "posts/article_index.html"
     context_object_name = "articles"
 
@@ -30,6 +43,7 @@ class ArticleYearArchiveView(PublishedArticleMixin, YearArchiveView):
     template_name = "posts/article_archive.html"
     make_object_list = True
     allow_empty = False
+    paginate_by = None
     context_object_name = "articles"
 
 
@@ -37,16 +51,32 @@ class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
     template_name = "posts/article_archive.html"
     month_format = "%m"
     allow_empty = False
+    paginate_by = None
     context_object_name = "articles"
 
 
+def can_preview(user) -> bool:
+    """Staff who may read articles in the admin may also preview unpublished ones."""
+    return user.is_active and user.is_staff and user.has_perm("posts.view_article")
+
+
 class ArticleDetailView(DetailView):
+    """
+    /YYYY/MM/<slug>/: a published article, with its quotations placed in the
+    body or listed as sources. Drafts and scheduled articles are a 404 for
+    readers; staff with access to articles see them with a preview notice.
+    """
+
     template_name = "posts/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        queryset = Article.objects.prefetch_related("authors", "tags", "quotations__outlet")
-        if not self.request.user.is_staff:
+        queryset = Article.objects.prefetch_related(
+            "authors",
+            "tags",
+            Prefetch("quotations", queryset=Quotation.objects.select_related("outlet")),
+        )
+        if not can_preview(self.request.user):
             queryset = queryset.published()
         return queryset
 
@@ -62,9 +92,18 @@ class ArticleDetailView(DetailView):
             queryset, slug=self.kwargs["slug"], pub_date__gte=start, pub_date__lt=end
         )
 
+    def get_context_data(self, **kwargs):
+        body_html, sources = place_quotations(self.object.body_html, self.object.quotations.all())
+        return super().get_context_data(
+            body_html=body_html,
+            sources=sources,
+            image=self.object.featured_image_sources(),
+            **kwargs,
+        )
+
 
 class ArticleGroupView(PublishedArticleMixin, ListView):
-    """Articles belonging to one tag, author or outlet."""
+    """Articles belonging to one tag, author or outlet, paginated like the home page."""
 
     group_model = None
     template_name = "posts/article_group.html"
@@ -75,7 +114,9 @@ class ArticleGroupView(PublishedArticleMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(group=self.group, **kwargs)
+        return super().get_context_data(
+            group=self.group, group_url=self.group.get_absolute_url(), **kwargs
+        )
 
 
 class TagView(ArticleGroupView):
@@ -84,6 +125,13 @@ class TagView(ArticleGroupView):
     def get_queryset(self):
         return super().get_queryset().filter(tags=self.group)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            group_kind="Tag",
+            group_feed_url=reverse("posts:tag-feed", kwargs={"slug": self.group.slug}),
+            **kwargs,
+        )
+
 
 class AuthorView(ArticleGroupView):
     group_model = Author
@@ -91,12 +139,49 @@ class AuthorView(ArticleGroupView):
     def get_queryset(self):
         return super().get_queryset().filter(authors=self.group)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(group_kind="Author", **kwargs)
+
 
 class OutletView(ArticleGroupView):
     group_model = Outlet
 
     def get_queryset(self):
-        return super().get_queryset().filter(quotations__outlet=self.group).distinct()
+        quoting = Quotation.objects.filter(outlet=self.group).values("article_id")
+        return super().get_queryset().filter(pk__in=quoting)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(group_kind="Articles quoting", **kwargs)
+
+
+class SearchView(PublishedArticleMixin, ListView):
+    """
+    /search/?q=words: published articles matching the words, most relevant
+    first on PostgreSQL (see ArticleQuerySet.search); ?page=N for more.
+    """
+
+    template_name = "posts/search.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        return super().get_queryset().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+@require_safe
+def robots_txt(request):
+    """Let crawlers read everything public, point them at the sitemap, keep them out of admin."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('posts:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):

@@ -8,6 +8,7 @@ least ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``; a missing
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -78,20 +79,32 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_recaptcha",
+    "axes",
     "posts",
     "comments",
+    "wordpress",
+    "strategist.apps.StrategistConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "strategist.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "strategist.security.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "wordpress.middleware.LegacyRedirectMiddleware",
+    "strategist.routers.ReplicaPinMiddleware",
+    "strategist.cache.PageCacheMiddleware",
 ]
+# The benchmark counts SQL queries per request (X-Query-Count header).
+if env_bool("QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "strategist.cache.QueryCountMiddleware")
 
 ROOT_URLCONF = "strategist.urls"
 WSGI_APPLICATION = "strategist.wsgi.application"
@@ -114,13 +127,37 @@ TEMPLATES = [
 
 # Database: SQLite in the project by default, anything dj-database-url reads
 # (postgres://user@host:5432/name for PostgreSQL through psycopg 3) when set.
+# DB_POOL=1 (PostgreSQL only) keeps a psycopg connection pool in each process
+# instead of one persistent connection; Django refuses a pool together with
+# persistent connections, so CONN_MAX_AGE is 0 then. DATABASE_REPLICA_URL adds a
+# read replica: strategist.routers sends reads there, except for a reader who has
+# just posted (pinned to the primary for REPLICA_PIN_SECONDS).
+DB_POOL = env_bool("DB_POOL", False)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_max_age=0 if DB_POOL else env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=not DB_POOL,
     )
 }
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=0 if DB_POOL else env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=not DB_POOL,
+        test_options={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["strategist.routers.PrimaryReplicaRouter"]
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+if DB_POOL:
+    for _database in DATABASES.values():
+        if _database["ENGINE"] == "django.db.backends.postgresql":
+            _database.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+                "max_size": env_int("DB_POOL_MAX_SIZE", 4),
+                "timeout": env_int("DB_POOL_TIMEOUT", 10),
+            }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every process and server),
@@ -129,7 +166,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, sharing one redis-py client per pool.
+            "BACKEND": "strategist.cache_backends.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "strategist"),
         }
@@ -141,6 +179,28 @@ else:
             "LOCATION": "strategist",
         }
     }
+# CACHE_DISABLED=1 turns every cache off (the benchmark's "cold" run): a dummy
+# cache backend and no page cache.
+CACHE_DISABLED = env_bool("CACHE_DISABLED", False)
+if CACHE_DISABLED:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# Page cache (strategist.cache): anonymous readers' article and list pages are
+# kept in the cache above and dropped precisely when what they show changes.
+# Several processes or servers need a shared cache (REDIS_URL) for it.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True) and not CACHE_DISABLED
+# The longest a page stays in the server's cache (invalidation ends it sooner).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# max-age and s-maxage sent with public pages, for browsers and CDNs.
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+# Cookies that carry no personal state; any other cookie bypasses the cache.
+PAGE_CACHE_IGNORED_COOKIES = env_list("PAGE_CACHE_IGNORED_COOKIES", [])
+
+# django-axes' lockout check runs before the password is tested (see AXES_* below).
+AUTHENTICATION_BACKENDS = [
+    "strategist.security.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -159,6 +219,11 @@ USE_TZ = True
 STATIC_URL = os.environ.get("STATIC_URL", "/static/")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Without collectstatic (development, tests) WhiteNoise serves what the
+# finders see, fixed here from DEBUG at start-up because the test runner turns
+# DEBUG off later; with DEBUG off it serves STATIC_ROOT, filled by collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
@@ -172,6 +237,36 @@ STORAGES = {
         )
     },
 }
+# STORAGE_BACKEND=s3 keeps uploaded media in S3 or any S3-compatible object
+# storage through django-storages (pip install "strategist[s3]"), configured by
+# AWS_STORAGE_BUCKET_NAME, AWS_S3_REGION_NAME, AWS_S3_ENDPOINT_URL,
+# AWS_S3_CUSTOM_DOMAIN and the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY pair
+# (or the server's IAM role). Every app server then sees the same media.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem").strip().lower()
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+                "region_name": os.environ.get("AWS_S3_REGION_NAME"),
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL"),
+                "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN"),
+                "location": os.environ.get("AWS_LOCATION", "media"),
+                "default_acl": None,
+                "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+                "file_overwrite": False,
+            }.items()
+            if value is not None or key == "default_acl"
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+elif STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}."
+    )
 
 # Uploads: the largest featured image accepted, in bytes and in pixels.
 MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024)
@@ -207,6 +302,9 @@ RECAPTCHA_PRIVATE_KEY = os.environ.get(
 RECAPTCHA_VERSION = env_int("RECAPTCHA_VERSION", 3)
 RECAPTCHA_REQUIRED_SCORE = env_float("RECAPTCHA_REQUIRED_SCORE", 0.5)
 RECAPTCHA_VERIFY_REQUEST_TIMEOUT = env_int("RECAPTCHA_VERIFY_REQUEST_TIMEOUT", 5)
+# The host serving reCAPTCHA's script and verification (www.recaptcha.net
+# where www.google.com is blocked); the Content-Security-Policy follows it.
+RECAPTCHA_DOMAIN = os.environ.get("RECAPTCHA_DOMAIN", "www.google.com")
 # The test keys are refused by django-recaptcha's system check; they are
 # only the development default.
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
@@ -214,6 +312,23 @@ SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 # Client IP: REMOTE_ADDR, unless the site runs behind this many trusted
 # proxies that each append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins from one
+# client IP, or for one username from anywhere, further attempts are refused
+# (HTTP 429) for AXES_COOLOFF_MINUTES. Attempts are kept in the database, so
+# every app server sharing it enforces the same lockout whether or not Redis is
+# configured, evicting cache keys cannot lift a lockout, and the attempts are
+# listed in the admin. A successful login clears the failures that led to it.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "comments.ip.get_client_ip"
+AXES_RESET_ON_SUCCESS = True
+
+# Privacy: commenters' IP addresses and user agents are erased this many days
+# after the comment was submitted by `manage.py purge_commenter_ips` (cron).
+COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 30)
 
 # Security: secure cookies, HSTS and HTTPS redirect whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

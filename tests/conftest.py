@@ -14,3 +14,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fake_google(monkeypatch):
+    """Google's reCAPTCHA siteverify, faked at the HTTP boundary (see tests/comment_helpers.py)."""
+    from tests.comment_helpers import FakeGoogle
+
+    fake = FakeGoogle()
+    monkeypatch.setattr("django_recaptcha.client.recaptcha_request", fake)
+    return fake

@@ -1,0 +1,83 @@
+"""RSS feeds of approved comments; they carry names, never email addresses."""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from comments.models import Comment
+from posts.models import Article, SiteSettings
+
+FEED_LENGTH = 30
+
+
+class LatestCommentsFeed(Feed):
+    def title(self):
+        return f"Comments for {SiteSettings.load().name}"
+
+    def link(self):
+        return "/"
+
+    def description(self):
+        return f"The latest approved comments on {SiteSettings.load().name}."
+
+    def items(self):
+        return (
+            Comment.objects.approved()
+            .filter(article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("-submitted", "-id")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return f"Comment on {item.article.title} by {item.author_name}"
+
+    def item_description(self, item):
+        return item.body_html
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"comment-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.submitted
+
+    def item_author_name(self, item):
+        return item.author_name
+
+
+class ArticleCommentsFeed(LatestCommentsFeed):
+    def get_object(self, request, year, month, slug):
+        year, month = int(year), int(month)
+        if not 1 <= month <= 12:
+            raise Http404("No such month.")
+        tz = timezone.get_current_timezone()
+        start = timezone.datetime(year, month, 1, tzinfo=tz)
+        end = timezone.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        return get_object_or_404(
+            Article.objects.published(), slug=slug, pub_date__gte=start, pub_date__lt=end
+        )
+
+    def title(self, article):
+        return f"Comments on: {article.title}"
+
+    def link(self, article):
+        return article.get_absolute_url() + "#comments"
+
+    def description(self, article):
+        return f"Approved comments on “{article.title}”."
+
+    def items(self, article):
+        return (
+            Comment.objects.approved()
+            .filter(article=article)
+            .select_related("article")
+            .order_by("-submitted", "-id")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return f"By: {item.author_name}"

@@ -1,0 +1,124 @@
+from django import forms
+from django.core.validators import URLValidator
+
+from comments import spam
+from comments.captcha import CommentCaptchaField
+from comments.models import Comment
+from comments.sanitize import sanitize_comment
+
+MAX_BODY = 10_000
+
+
+class CommentForm(forms.Form):
+    """
+    The "Leave a Reply" form. Beside the reader's fields it carries the
+    parent comment, a honeypot, a signed timestamp and the reCAPTCHA token;
+    it never talks to Google itself (see comments.captcha).
+    """
+
+    comment = forms.CharField(
+        label="Comment",
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+        error_messages={"required": "Please type your comment."},
+    )
+    author = forms.CharField(
+        label="Name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Please enter your name."},
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please enter your email address; it will not be published.",
+            "invalid": "Please enter a valid email address, such as name@example.com.",
+        },
+    )
+    url = forms.URLField(
+        label="Website",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+        error_messages={
+            "invalid": "Please enter a web address starting with http:// or https://.",
+        },
+    )
+    cookie_consent = forms.BooleanField(
+        label="Save my name, email, and website in this browser for the next time I comment.",
+        required=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
+    honeypot = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.fields["captcha"] = CommentCaptchaField(label="")
+        # A browser's maxlength would silently cut a pasted comment; the
+        # server's message says what is wrong instead.
+        self.fields["comment"].widget.attrs.pop("maxlength", None)
+        for name in ("comment", "author", "email"):
+            self.fields[name].widget.attrs["required"] = True
+        if not self.is_bound:
+            self.initial.setdefault("timestamp", spam.sign_timestamp(article.pk))
+
+    def full_clean(self):
+        super().full_clean()
+        self._mark_invalid_fields()
+
+    def _mark_invalid_fields(self):
+        """aria-invalid and aria-describedby on each invalid field, autofocus on the first."""
+        first = True
+        for name in self.fields:
+            if name in self.errors:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+                if first:
+                    attrs["autofocus"] = True
+                    first = False
+        if first and self.non_field_errors():
+            self.fields["comment"].widget.attrs["autofocus"] = True
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        local, _, domain = email.rpartition("@")
+        return f"{local}@{domain.lower()}"
+
+    def clean_parent(self):
+        """The approved comment on this article being answered; anything else posts top-level."""
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        return Comment.objects.approved().filter(pk=parent_id, article=self.article).first()
+
+    def spam_signals(self):
+        return spam.honeypot_signals(self.cleaned_data.get("honeypot", "")) + (
+            spam.timestamp_signals(self.cleaned_data.get("timestamp", ""), self.article.pk)
+        )
+
+    def build_comment(self, **extra) -> Comment:
+        """An unsaved Comment from the cleaned data, with its HTML rendered."""
+        data = self.cleaned_data
+        comment = Comment(
+            article=self.article,
+            parent=data["parent"],
+            author_name=data["author"],
+            author_email=data["email"],
+            author_url=data["url"],
+            body=data["comment"],
+            cookie_consent=data["cookie_consent"],
+            **extra,
+        )
+        comment.body_html = sanitize_comment(comment.body)
+        return comment

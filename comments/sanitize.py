@@ -1,0 +1,82 @@
+"""
+Turn a reader's comment into safe HTML.
+
+A comment is plain text: blank lines separate paragraphs, single newlines
+become line breaks, bare web addresses become links. A small allow-list of
+tags is kept (a, em, strong, code, blockquote, p, br); everything else is
+stripped, the contents of script-like elements with it. Links keep only
+http, https and mailto addresses and always carry rel="nofollow ugc noopener".
+"""
+
+import re
+
+import bleach
+from bleach.linkifier import TLDS, Linker
+
+ALLOWED_TAGS = frozenset({"a", "em", "strong", "code", "blockquote", "p", "br"})
+ALLOWED_ATTRIBUTES = {"a": ["href"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+# Elements whose content is code or markup, never prose: dropped whole.
+_DROP_WITH_CONTENT = re.compile(
+    r"<(script|style|iframe|object|embed|noscript|template|title|textarea|xmp|noembed"
+    r"|noframes|svg|math)\b.*?(?:</\1\s*>|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_STARTS_WITH_BLOCK = re.compile(r"^\s*<(?:p|blockquote)\b", re.IGNORECASE)
+
+
+def _set_rel(attrs, new=False):
+    """Linkify callback: every link gets our rel; one without an absolute safe href is unlinked."""
+    href = attrs.get((None, "href"), "")
+    if not href.lower().startswith(("http://", "https://", "mailto:")):
+        return None  # relative or odd addresses are not links in a comment
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+# Addresses typed with http:// or https:// are linked whatever their top-level
+# domain; bare ones (www.example.com) only with a well-known top-level domain,
+# so that "file.txt" or "Mr.Smith" stay text.
+_URL_RE = re.compile(
+    r"""\(*\b(?<![@.])
+    (?:
+        https?://(?:[\w-]+\.)+(?:[a-z]{{2,63}}|xn--[a-z0-9-]{{2,59}})
+      | (?:[\w-]+\.)+(?:{tlds})
+    )
+    (?::[0-9]+)?(?!\.\w)\b
+    (?:[/?][^\s{{}}|\\^`<>"]*)?
+    """.format(tlds="|".join(sorted(TLDS, reverse=True))),
+    re.IGNORECASE | re.VERBOSE | re.UNICODE,
+)
+_linker = Linker(url_re=_URL_RE, callbacks=[_set_rel], skip_tags={"code"}, parse_email=False)
+
+
+def _paragraphs(text: str) -> str:
+    blocks = []
+    for block in _BLANK_LINES.split(text):
+        block = block.strip("\n")
+        if not block.strip():
+            continue
+        if _STARTS_WITH_BLOCK.match(block):
+            blocks.append(block)
+        else:
+            blocks.append("<p>" + block.strip().replace("\n", "<br>\n") + "</p>")
+    return "\n".join(blocks)
+
+
+def sanitize_comment(text: str) -> str:
+    """Return the safe HTML shown for a comment's plain text (see the module docstring)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = _DROP_WITH_CONTENT.sub("", text)
+    html = bleach.clean(
+        _paragraphs(text),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+    return _linker.linkify(html)

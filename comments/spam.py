@@ -1,0 +1,97 @@
+"""
+Abuse checks for new comments: a honeypot field, a signed form timestamp,
+flood control and duplicate detection.
+
+The flood and duplicate counters live in Django's cache and are claimed with
+``cache.add``, which is atomic, so they hold across processes and servers
+whenever the cache is shared (REDIS_URL).
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+from comments.models import Comment, HoldReason
+
+TIMESTAMP_SALT = "comments.form-timestamp"
+# A person needs at least this long to read, type and press "Post Comment".
+DEFAULT_MIN_SECONDS = 3
+FLOOD_SECONDS = 15
+DUPLICATE_SECONDS = 24 * 60 * 60
+
+
+def flood_seconds() -> int:
+    return int(getattr(settings, "COMMENTS_FLOOD_SECONDS", FLOOD_SECONDS))
+
+
+def min_seconds() -> float:
+    return float(getattr(settings, "COMMENTS_MIN_SECONDS_TO_POST", DEFAULT_MIN_SECONDS))
+
+
+def sign_timestamp(article_id: int, now: float | None = None) -> str:
+    """The value of the form's hidden timestamp field for an article."""
+    return signing.dumps([article_id, int(now if now is not None else time.time())],
+                         salt=TIMESTAMP_SALT)  # fmt: skip
+
+
+def timestamp_signals(value: str, article_id: int, now: float | None = None):
+    """Reasons to treat the post as spam from its signed timestamp, as (code, detail) pairs."""
+    now = now if now is not None else time.time()
+    try:
+        signed_article, issued = signing.loads(value or "", salt=TIMESTAMP_SALT)
+        issued = int(issued)
+    except (signing.BadSignature, TypeError, ValueError):
+        return [(HoldReason.Code.BAD_TIMESTAMP, "")]
+    if signed_article != article_id:
+        return [(HoldReason.Code.BAD_TIMESTAMP, "timestamp from another article's form")]
+    elapsed = now - issued
+    if elapsed < min_seconds():
+        return [(HoldReason.Code.TOO_FAST, f"posted {max(elapsed, 0):.0f} s after the form loaded")]
+    return []
+
+
+def honeypot_signals(value: str):
+    if value:
+        return [(HoldReason.Code.HONEYPOT, "")]
+    return []
+
+
+def _key(*parts) -> str:
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    return f"comments:{parts[0]}:{digest}"
+
+
+def _duplicate_key(article_id, parent_id, email, body) -> str:
+    return _key("duplicate", article_id, parent_id or "", email.lower(), body.strip())
+
+
+def is_duplicate(article_id: int, parent_id: int | None, email: str, body: str) -> bool:
+    """True when the same email already said the same thing in the same place."""
+    if cache.get(_duplicate_key(article_id, parent_id, email, body)):
+        return True
+    return (
+        Comment.objects.filter(
+            article_id=article_id,
+            parent_id=parent_id,
+            author_email__iexact=email,
+            body=body.strip(),
+        )
+        .exclude(status=Comment.Status.TRASH)
+        .exists()
+    )
+
+
+def claim_duplicate_key(article_id: int, parent_id: int | None, email: str, body: str) -> bool:
+    """Atomically claim this comment's fingerprint; False when another request holds it."""
+    return cache.add(_duplicate_key(article_id, parent_id, email, body), 1, DUPLICATE_SECONDS)
+
+
+def claim_flood_slot(ip_address: str | None) -> bool:
+    """One comment per flood_seconds() (15) per IP address; False when posting too quickly."""
+    seconds = flood_seconds()
+    if seconds <= 0:
+        return True
+    return cache.add(_key("flood", ip_address or "unknown"), 1, seconds)

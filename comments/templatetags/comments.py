@@ -1,0 +1,62 @@
+from django import template
+
+from comments import cookies
+from comments.captcha import captcha_version
+from comments.forms import CommentForm
+from comments.models import Comment, DiscussionSettings
+from comments.threads import build_thread
+
+register = template.Library()
+
+
+def _reply_target(value, comments):
+    """The shown, approved comment with this id (from ?replytocom= or the form), or None."""
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        return None
+    for comment in comments:
+        if comment.pk == wanted and comment.is_approved():
+            return comment
+    return None
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comments_section(context, article):
+    """
+    The comments under an article and the "Leave a Reply" form, in two
+    queries whatever the number of comments: the Discussion settings and the
+    comments (the approved ones plus the reader's own held ones).
+    """
+    request = context["request"]
+    discussion = DiscussionSettings.load()
+    comments = list(Comment.objects.for_article_page(article, cookies.own_comment_ids(request)))
+    comments_open = discussion.comments_open_for(article)
+    form = context.get("comment_form")
+    if form is not None:
+        reply_to = _reply_target(form.data.get("parent"), comments)
+    else:
+        reply_to = _reply_target(request.GET.get("replytocom"), comments)
+        initial = cookies.saved_author(request)
+        if initial:
+            initial["cookie_consent"] = True
+        if reply_to:
+            initial["parent"] = reply_to.pk
+        form = CommentForm(article=article, initial=initial)
+    approved_count = sum(1 for comment in comments if comment.is_approved())
+    return {
+        "article": article,
+        "thread": build_thread(comments, discussion.thread_depth),
+        "approved_count": approved_count,
+        "comments_open": comments_open,
+        "form": form,
+        "reply_to": reply_to,
+        "captcha_version": captcha_version(),
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }
+
+
+@register.simple_tag
+def pending_comment_count():
+    return Comment.objects.pending().count()

@@ -1,0 +1,108 @@
+"""
+Posting a comment: the equivalent of WordPress's wp-comments-post.php.
+
+The reader's text survives every outcome: a validation error, a refused
+captcha token, a flood or a duplicate re-renders the article page with the
+form still filled in; closed comments show the text back to copy.
+"""
+
+import logging
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from comments import cookies, moderation, notifications, spam
+from comments.captcha import Outcome, verify_captcha
+from comments.forms import CommentForm
+from comments.ip import get_client_ip
+from comments.models import Comment, DiscussionSettings
+from posts.models import Article
+from posts.views import ArticleDetailView
+
+logger = logging.getLogger(__name__)
+
+CAPTCHA_INVALID = (
+    "The spam check for your comment expired or could not be confirmed. Your comment is "
+    "still here: please press “Post Comment” again."
+)
+FLOOD = "You are posting comments too quickly. Slow down."
+DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
+
+
+def render_article(request, article, form, status):
+    """The article page as ArticleDetailView renders it, with this bound form and a status."""
+    local = timezone.localtime(article.pub_date)
+    view = ArticleDetailView()
+    view.setup(request, year=local.year, month=local.month, slug=article.slug)
+    view.object = view.get_object()
+    context = view.get_context_data(
+        object=view.object,
+        comment_form=form,
+        canonical_url=request.build_absolute_uri(article.get_absolute_url()),
+    )
+    return view.render_to_response(context, status=status)
+
+
+def refuse(request, article, form, message, status):
+    form.add_error(None, message)
+    form._mark_invalid_fields()
+    return render_article(request, article, form, status)
+
+
+@require_POST
+def post_comment(request, article_id):
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    discussion = DiscussionSettings.load()
+    if not discussion.comments_open_for(article):
+        return render(
+            request,
+            "comments/closed.html",
+            {"article": article, "text": request.POST.get("comment", "")},
+            status=403,
+        )
+
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        return render_article(request, article, form, 400)
+
+    ip_address = get_client_ip(request)
+    captcha = verify_captcha(form.cleaned_data.get("captcha"), ip_address)
+    if captcha.outcome is Outcome.INVALID:
+        return refuse(request, article, form, CAPTCHA_INVALID, 400)
+
+    data = form.cleaned_data
+    parent_id = data["parent"].pk if data["parent"] else None
+    fingerprint = (article.pk, parent_id, data["email"], data["comment"])
+    if spam.is_duplicate(*fingerprint):
+        return refuse(request, article, form, DUPLICATE, 409)
+    if not spam.claim_flood_slot(ip_address):
+        return refuse(request, article, form, FLOOD, 429)
+    if not spam.claim_duplicate_key(*fingerprint):
+        return refuse(request, article, form, DUPLICATE, 409)
+
+    comment = form.build_comment(
+        ip_address=ip_address,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+        user=request.user if request.user.is_authenticated else None,
+        captcha_score=captcha.score,
+    )
+    decision = moderation.moderate(
+        comment, discussion=discussion, captcha=captcha, spam_signals=form.spam_signals()
+    )
+    comment.status = decision.status
+    with transaction.atomic():
+        comment.save()
+        comment.hold_reasons.bulk_create(decision.hold_reasons(comment))
+    if comment.status == Comment.Status.PENDING:
+        transaction.on_commit(lambda: notifications.notify_moderators(comment, discussion))
+
+    response = redirect(comment.get_absolute_url())
+    if comment.status != Comment.Status.APPROVED:
+        cookies.remember_own_comment(request, response, comment.pk)
+    if data["cookie_consent"]:
+        cookies.save_author(response, data["author"], data["email"], data["url"])
+    else:
+        cookies.forget_author(request, response)
+    return response

@@ -1,0 +1,171 @@
+"""
+A reader comments and replies in Chromium, a moderator approves in the admin,
+and the comments appear for everyone. Google's script is the local stand-in of
+tests/browser/conftest.py; its server-side check is faked by ``fake_google``.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from comments.models import Comment, DiscussionSettings
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def article(settings, fake_google):
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 0  # Playwright types faster than people
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+    DiscussionSettings.load()  # default: a first comment waits for approval
+    article = ArticleFactory(title="The suburban realignment")
+    CommentFactory(article=article, author_name="Ada Approved", body="An approved comment.")
+    return article
+
+
+def post_comment(page, text, name=None, email=None, save=False):
+    page.fill("#id_comment", text)
+    if name is not None:
+        page.fill("#id_author", name)
+    if email is not None:
+        page.fill("#id_email", email)
+    if save:
+        page.check("#id_cookie_consent")
+    with page.expect_navigation():
+        page.click("button:has-text('Post Comment')")
+
+
+def test_reader_comments_and_replies_moderator_approves_everyone_sees(
+    page, new_context, article, fake_google, console_errors
+):
+    ada = Comment.objects.get(author_name="Ada Approved")
+
+    # A reader posts a comment with JavaScript: the token is fetched at submit time.
+    page.goto(article.get_absolute_url())
+    post_comment(page, "Turnout decided it.", "Jane Reader", "jane@example.org", save=True)
+    first = Comment.objects.get(body="Turnout decided it.")
+    assert page.url.endswith(f"{article.get_absolute_url()}#comment-{first.pk}")
+    assert fake_google.requests[-1]["response"] == "browser-token-comment"
+    mine = page.locator(f"#comment-{first.pk}")
+    assert "Your comment is awaiting moderation." in mine.inner_text()
+    assert first.status == Comment.Status.PENDING
+
+    # A reply: the one form moves under Ada's comment without leaving the page.
+    cache.clear()  # the 15-second flood window passes
+    page.click(f"#comment-{ada.pk} .comment-reply-link")
+    assert page.url.endswith(f"{article.get_absolute_url()}#comment-{first.pk}")
+    assert page.locator(f"#comment-{ada.pk} #respond").count() == 1
+    assert page.inner_text("#reply-title").startswith("Leave a Reply to Ada Approved")
+    assert page.evaluate("document.activeElement.id") == "id_comment"
+    # Saved in this browser: name and email are filled in.
+    assert page.input_value("#id_author") == "Jane Reader"
+    assert page.input_value("#id_email") == "jane@example.org"
+    assert page.is_checked("#id_cookie_consent")
+    post_comment(page, "Replying to Ada.")
+    reply = Comment.objects.get(body="Replying to Ada.")
+    assert reply.parent == ada
+    assert reply.cookie_consent is True
+    assert page.locator(f"#comment-{ada.pk} #comment-{reply.pk}").count() == 1
+    assert "awaiting moderation" in page.inner_text(f"#comment-{reply.pk}")
+
+    # Nobody else sees them yet.
+    stranger = new_context().new_page()
+    stranger.goto(article.get_absolute_url())
+    assert stranger.locator(f"#comment-{first.pk}").count() == 0
+    assert stranger.locator(f"#comment-{reply.pk}").count() == 0
+
+    # A moderator logs in and approves: one by its row button, one by the bulk action.
+    moderator = UserFactory(username="moderator", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    admin = new_context().new_page()
+    admin.goto("/admin/login/?next=/admin/")
+    admin.fill("#id_username", "moderator")
+    admin.fill("#id_password", PASSWORD)
+    with admin.expect_navigation():
+        admin.click("input[type=submit]")
+    assert re.search(r"2\s+comments awaiting moderation", admin.inner_text("#content"))
+    admin.click("text=comments awaiting moderation")
+    admin.wait_for_url("**/admin/comments/comment/")
+    row = admin.locator("tr", has=admin.locator(f"input[value='{first.pk}']"))
+    assert "jane@example.org" in row.inner_text()
+    with admin.expect_navigation():
+        row.locator("button:has-text('Approve')").click()
+    assert "approved" in admin.inner_text(".messagelist")
+    admin.check(f"input[name=_selected_action][value='{reply.pk}']")
+    admin.select_option("select[name=action]", "approve")
+    with admin.expect_navigation():
+        admin.click("button[name=index]")
+    first.refresh_from_db()
+    reply.refresh_from_db()
+    assert first.status == reply.status == Comment.Status.APPROVED
+    assert first.approved_by == moderator
+
+    # The reader and a stranger see both, without the notice; the reply is nested.
+    page.reload()
+    assert "awaiting moderation" not in page.inner_text("#comments")
+    stranger.reload()
+    assert "Turnout decided it." in stranger.inner_text(f"#comment-{first.pk}")
+    assert stranger.locator(f"#comment-{ada.pk} #comment-{reply.pk}").count() == 1
+    assert "jane@example.org" not in stranger.content()
+    assert console_errors == []
+
+
+def test_cancel_reply_puts_the_form_back(page, article):
+    ada = Comment.objects.get(author_name="Ada Approved")
+    page.goto(article.get_absolute_url())
+    page.click(f"#comment-{ada.pk} .comment-reply-link")
+    assert page.input_value("input[name=parent]") == str(ada.pk)
+    page.click("#cancel-comment-reply-link")
+    assert page.locator("#respond-home #respond").count() == 1
+    assert page.input_value("input[name=parent]") == ""
+    assert page.inner_text("#reply-title-text") == "Leave a Reply"
+    assert not page.is_visible("#cancel-comment-reply-link")
+
+
+def test_errors_keep_text_and_focus_first_invalid_field(page, article):
+    page.goto(article.get_absolute_url())
+    page.fill("#id_comment", "Words worth keeping.")
+    with page.expect_navigation():
+        page.click("button:has-text('Post Comment')")
+    assert page.input_value("#id_comment") == "Words worth keeping."
+    assert page.evaluate("document.activeElement.id") == "id_author"
+    assert "Please enter your name." in page.inner_text(".comment-form-author")
+    assert page.get_attribute("#id_author", "aria-invalid") == "true"
+    assert not Comment.objects.filter(body="Words worth keeping.").exists()
+
+
+def test_without_javascript_the_comment_is_kept_and_shown_to_its_author(
+    new_context, article, fake_google
+):
+    page = new_context(java_script_enabled=False).new_page()
+    ada = Comment.objects.get(author_name="Ada Approved")
+    page.goto(f"{article.get_absolute_url()}?replytocom={ada.pk}")
+    assert page.locator(f"#comment-{ada.pk} #respond").count() == 1
+    post_comment(page, "No script here.", "Noscript Reader", "ns@example.org")
+    comment = Comment.objects.get(body="No script here.")
+    assert comment.status == Comment.Status.SPAM  # no token: kept, not queued
+    assert comment.parent == ada
+    assert fake_google.requests == []
+    assert "Your comment is awaiting moderation." in page.inner_text(f"#comment-{comment.pk}")
+
+
+def test_recaptcha_v2_checkbox(page, article, fake_google, settings):
+    settings.RECAPTCHA_VERSION = 2
+    fake_google.answer = {"success": True}
+    settings_row = DiscussionSettings.load()
+    settings_row.approval_policy = DiscussionSettings.ApprovalPolicy.APPROVE
+    settings_row.save()
+    page.goto(article.get_absolute_url())
+    post_comment(page, "Checked the box.", "Vee Two", "v2@example.org")
+    assert fake_google.requests[-1]["response"] == "browser-token-v2"
+    comment = Comment.objects.get(body="Checked the box.")
+    assert comment.status == Comment.Status.APPROVED
+    assert "Checked the box." in page.inner_text(f"#comment-{comment.pk}")

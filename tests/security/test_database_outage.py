@@ -1,0 +1,63 @@
+"""The database going away mid-request gives a friendly 503, never a traceback."""
+
+from unittest import mock
+
+import pytest
+from django.db import InterfaceError, OperationalError
+
+from tests.factories import ArticleFactory
+
+
+def _broken_cursor(exc):
+    return mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=exc,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "exc",
+    [
+        OperationalError("server closed the connection unexpectedly"),
+        InterfaceError("connection already closed"),
+    ],
+    ids=["operational", "interface"],
+)
+def test_outage_gives_a_friendly_503(client, exc):
+    article = ArticleFactory()
+    for path in ("/", article.get_absolute_url()):
+        with _broken_cursor(exc):
+            response = client.get(path)
+        assert response.status_code == 503, path
+        assert response["Retry-After"] == "30"
+        assert response["Cache-Control"] == "no-store"
+        body = response.content.decode()
+        assert "We'll be right back" in body
+        assert "Traceback" not in body
+        assert "OperationalError" not in body
+        assert "InterfaceError" not in body
+        # The outage page is as hardened as every other page.
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_outage_during_a_post_gives_503(client):
+    article = ArticleFactory()
+    with _broken_cursor(OperationalError("could not connect to server")):
+        response = client.post(article.get_absolute_url(), {"comment": "hello"})
+    # Whatever the view, a POST that cannot reach the database says so (503),
+    # unless the URL refuses POSTs before touching the database (405).
+    assert response.status_code in (503, 405)
+    if response.status_code == 503:
+        assert "We'll be right back" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_other_errors_are_not_hidden_as_outages(client):
+    client.raise_request_exception = False
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute", side_effect=ZeroDivisionError
+    ):
+        response = client.get("/")
+    assert response.status_code == 500

@@ -1,0 +1,389 @@
+"""The moderators' queue in the Django admin, its permissions and the Moderators group."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment, DiscussionSettings, HoldReason
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/comments/comment/"
+
+
+def staff(username, *, group=None, perms=()):
+    user = UserFactory(username=username, is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    for codename in perms:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+@pytest.fixture
+def moderator():
+    return staff("moderator", group="Moderators")
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def editor():
+    return staff("editor", perms=["view_article", "change_article", "add_article", "view_author"])
+
+
+def held(article=None, **kwargs):
+    comment = CommentFactory(
+        article=article or ArticleFactory(), status=Comment.Status.PENDING, **kwargs
+    )
+    HoldReason.objects.create(comment=comment, code=HoldReason.Code.LOW_SCORE,
+                              detail="score 0.1, threshold 0.5")  # fmt: skip
+    return comment
+
+
+def action(client, name, comments):
+    return client.post(
+        CHANGELIST + "?status=all",
+        {"action": name, "_selected_action": [c.pk for c in comments]},
+        follow=True,
+    )
+
+
+class TestModeratorsGroup:
+    def test_group_can_view_change_and_moderate_comments_only(self):
+        group = Group.objects.get(name="Moderators")
+        perms = {(p.content_type.app_label, p.codename) for p in group.permissions.all()}
+        assert perms == {
+            ("comments", "view_comment"),
+            ("comments", "change_comment"),
+            ("comments", "moderate_comment"),
+        }
+
+    def test_moderator_reaches_queue_but_not_articles_users_or_settings(self, moderator_client):
+        assert moderator_client.get(CHANGELIST).status_code == 200
+        for url in (
+            "/admin/posts/article/",
+            "/admin/posts/article/add/",
+            "/admin/auth/user/",
+            "/admin/auth/group/",
+            "/admin/comments/discussionsettings/1/change/",
+        ):
+            assert moderator_client.get(url).status_code == 403, url
+
+    def test_moderator_cannot_edit_an_article(self, moderator_client):
+        article = ArticleFactory(title="Original")
+        response = moderator_client.post(
+            f"/admin/posts/article/{article.pk}/change/", {"title": "Defaced"}
+        )
+        assert response.status_code == 403
+        article.refresh_from_db()
+        assert article.title == "Original"
+
+    def test_moderator_can_approve(self, moderator_client, moderator):
+        comment = held()
+        response = action(moderator_client, "approve", [comment])
+        assert response.status_code == 200
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.APPROVED
+        assert comment.approved_by == moderator
+
+
+class TestAccess:
+    def test_anonymous_is_sent_to_login_and_changes_nothing(self, client):
+        comment = held()
+        response = client.get(CHANGELIST)
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+        response = client.post(reverse("admin:comments_comment_approve", args=[comment.pk]))
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.PENDING
+
+    def test_editor_cannot_reach_the_queue_or_approve(self, client, editor):
+        comment = held()
+        client.force_login(editor)
+        assert client.get(CHANGELIST).status_code == 403
+        response = client.post(reverse("admin:comments_comment_approve", args=[comment.pk]))
+        assert response.status_code == 403
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.PENDING
+
+    def test_viewer_without_moderate_permission_gets_no_actions(self, client):
+        viewer = staff("viewer", perms=["view_comment", "change_comment"])
+        comment = held()
+        client.force_login(viewer)
+        html = client.get(CHANGELIST).content.decode()
+        assert 'value="approve"' not in html
+        assert "/approve/" not in html
+        action(client, "approve", [comment])
+        response = client.post(reverse("admin:comments_comment_spam", args=[comment.pk]))
+        assert response.status_code == 403
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.PENDING
+
+    def test_nobody_adds_comments_from_the_admin(self, moderator_client, admin_client):
+        assert moderator_client.get("/admin/comments/comment/add/").status_code == 403
+        assert admin_client.get("/admin/comments/comment/add/").status_code == 403
+
+
+class TestQueue:
+    def test_opens_on_pending_newest_first(self, moderator_client):
+        article = ArticleFactory()
+        older = held(
+            article, body="Older pending", submitted=timezone.now() - timezone.timedelta(hours=2)
+        )
+        newer = held(article, body="Newer pending")
+        CommentFactory(article=article, body="Already approved")
+        CommentFactory(article=article, body="Spammy", status=Comment.Status.SPAM)
+        html = moderator_client.get(CHANGELIST).content.decode()
+        assert "Already approved" not in html
+        assert "Spammy" not in html
+        assert html.index("Newer pending") < html.index("Older pending")
+        assert newer.pk and older.pk
+
+    def test_status_filter_all_and_spam(self, moderator_client):
+        CommentFactory(body="Approved one")
+        CommentFactory(body="Spam one", status=Comment.Status.SPAM)
+        held(body="Pending one")
+        html = moderator_client.get(CHANGELIST + "?status=all").content.decode()
+        assert all(text in html for text in ("Approved one", "Spam one", "Pending one"))
+        html = moderator_client.get(CHANGELIST + "?status=spam").content.decode()
+        assert "Spam one" in html and "Pending one" not in html
+
+    def test_columns(self, moderator_client):
+        article = ArticleFactory(title="The exurban vote")
+        parent = CommentFactory(article=article, body="The parent comment text")
+        CommentFactory(author_email="repeat@example.org")
+        CommentFactory(author_email="repeat@example.org")
+        comment = held(
+            article,
+            parent=parent,
+            author_name="Jane Q",
+            author_email="repeat@example.org",
+            author_url="https://jane.example",
+            ip_address="203.0.113.50",
+            captcha_score=0.1,
+            body="A held reply",
+        )
+        html = moderator_client.get(CHANGELIST).content.decode()
+        row = html.split(f'value="{comment.pk}"')[1].split("</tr>")[0]
+        for text in (
+            "A held reply",
+            "Jane Q",
+            "repeat@example.org",
+            "https://jane.example",
+            "203.0.113.50",
+            "The exurban vote",
+            f'href="{article.get_absolute_url()}#comment-{comment.pk}"',
+            "The parent comment text",
+            "Low captcha score: score 0.1, threshold 0.5",
+            "0.1",
+        ):
+            assert text in row, text
+        assert re.search(r'class="field-approved_count">2<', row)
+
+    def test_filter_by_reason(self, moderator_client):
+        held(body="Low score one")
+        other = CommentFactory(body="Links one", status=Comment.Status.PENDING)
+        HoldReason.objects.create(comment=other, code=HoldReason.Code.TOO_MANY_LINKS)
+        html = moderator_client.get(CHANGELIST + "?reason=too_many_links").content.decode()
+        assert "Links one" in html and "Low score one" not in html
+
+    def test_filter_by_article(self, moderator_client):
+        first, second = ArticleFactory(), ArticleFactory()
+        held(first, body="On first")
+        held(second, body="On second")
+        html = moderator_client.get(f"{CHANGELIST}?article__id__exact={first.pk}").content.decode()
+        assert "On first" in html and "On second" not in html
+
+    @pytest.mark.parametrize(
+        ("query", "field"),
+        [
+            ("needle-text", {"body": "has needle-text inside"}),
+            ("Needle Name", {"author_name": "Needle Name"}),
+            ("needle@example.org", {"author_email": "needle@example.org"}),
+            ("198.51.100.23", {"ip_address": "198.51.100.23"}),
+        ],
+    )
+    def test_search(self, moderator_client, query, field):
+        target = held(**field)
+        held(body="Unrelated", author_name="Other", author_email="o@example.org",
+             ip_address="192.0.2.1")  # fmt: skip
+        html = moderator_client.get(CHANGELIST, {"q": query}).content.decode()
+        assert f'value="{target.pk}"' in html
+        assert "Unrelated" not in html
+
+    def test_changelist_queries_do_not_grow_with_rows(self, moderator_client):
+        article = ArticleFactory()
+
+        def count_queries():
+            with CaptureQueriesContext(connection) as queries:
+                assert moderator_client.get(CHANGELIST + "?status=all").status_code == 200
+            return len(queries)
+
+        for _ in range(10):
+            parent = CommentFactory(article=article)
+            held(article, parent=parent)
+        ten = count_queries()
+        Comment.objects.bulk_create(
+            [
+                Comment(
+                    article=article,
+                    author_name=f"R{i}",
+                    author_email=f"r{i}@example.org",
+                    body=f"Bulk {i}",
+                    status=Comment.Status.PENDING,
+                )  # fmt: skip
+                for i in range(480)
+            ]
+        )
+        assert Comment.objects.count() == 500
+        assert count_queries() == ten
+
+
+class TestModerating:
+    def test_bulk_actions(self, moderator_client, moderator):
+        a, b = held(), held()
+        action(moderator_client, "mark_spam", [a, b])
+        assert set(Comment.objects.values_list("status", flat=True)) == {"spam"}
+        action(moderator_client, "move_to_trash", [a])
+        a.refresh_from_db()
+        assert a.status == Comment.Status.TRASH
+        action(moderator_client, "restore", [a, b])
+        assert set(Comment.objects.values_list("status", flat=True)) == {"pending"}
+        action(moderator_client, "approve", [a, b])
+        for comment in (a, b):
+            comment.refresh_from_db()
+            assert comment.status == Comment.Status.APPROVED
+            assert comment.approved_by == moderator
+            assert comment.approved_at is not None
+
+    def test_approve_makes_the_comment_visible_at_once(self, moderator_client, client):
+        article = ArticleFactory()
+        comment = held(article, body="Now you see me")
+        from django.test import Client
+
+        reader = Client()
+        assert "Now you see me" not in reader.get(article.get_absolute_url()).content.decode()
+        response = moderator_client.post(
+            reverse("admin:comments_comment_approve", args=[comment.pk]),
+            HTTP_REFERER="http://testserver" + CHANGELIST,
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "http://testserver" + CHANGELIST
+        html = reader.get(article.get_absolute_url()).content.decode()
+        assert f'id="comment-{comment.pk}"' in html
+        assert "Now you see me" in html
+
+    def test_row_buttons_post_with_csrf_not_get(self, moderator_client):
+        comment = held()
+        html = moderator_client.get(CHANGELIST).content.decode()
+        approve_url = reverse("admin:comments_comment_approve", args=[comment.pk])
+        assert f'formmethod="post" formaction="{approve_url}"' in html
+        assert 'name="csrfmiddlewaretoken"' in html  # the changelist form carries it
+        assert moderator_client.get(approve_url).status_code == 405
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.PENDING
+
+    def test_row_action_requires_csrf_token(self, moderator):
+        from django.test import Client
+
+        comment = held()
+        csrf_client = Client(enforce_csrf_checks=True)
+        csrf_client.force_login(moderator)
+        response = csrf_client.post(reverse("admin:comments_comment_spam", args=[comment.pk]))
+        assert response.status_code == 403
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.PENDING
+
+    def test_spam_row_action(self, moderator_client):
+        comment = held()
+        moderator_client.post(reverse("admin:comments_comment_spam", args=[comment.pk]))
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.SPAM
+
+    def test_redirect_back_refuses_other_hosts(self, moderator_client):
+        comment = held()
+        response = moderator_client.post(
+            reverse("admin:comments_comment_approve", args=[comment.pk]),
+            HTTP_REFERER="https://evil.example/",
+        )
+        assert response["Location"] == CHANGELIST
+
+    def test_reply_as_the_publication(self, moderator_client, moderator):
+        parent = held(body="A question for the editors")
+        url = reverse("admin:comments_comment_reply", args=[parent.pk])
+        page = moderator_client.get(url)
+        assert page.status_code == 200
+        assert "A question for the editors" in page.content.decode()
+        response = moderator_client.post(url, {"body": "Thanks, we have corrected it."})
+        assert response.status_code == 302
+        reply = Comment.objects.get(parent=parent)
+        assert reply.author_name == "The Democratic Strategist"
+        assert reply.status == Comment.Status.APPROVED
+        assert reply.user == moderator and reply.approved_by == moderator
+        assert reply.author_email == ""
+        parent.refresh_from_db()
+        assert parent.status == Comment.Status.APPROVED  # answering approves the question
+
+    def test_reply_requires_moderate_permission(self, client):
+        viewer = staff("viewer2", perms=["view_comment", "change_comment"])
+        client.force_login(viewer)
+        parent = held()
+        url = reverse("admin:comments_comment_reply", args=[parent.pk])
+        assert client.post(url, {"body": "Hi"}).status_code == 403
+        assert not Comment.objects.filter(parent=parent).exists()
+
+    def test_change_page_offers_approve_spam_and_reply(self, moderator_client):
+        comment = held()
+        html = moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+        assert reverse("admin:comments_comment_approve", args=[comment.pk]) in html
+        assert reverse("admin:comments_comment_reply", args=[comment.pk]) in html
+        assert "Low captcha score" in html
+
+
+class TestAdminIndexAndSettings:
+    def test_index_shows_pending_count(self, moderator_client):
+        held()
+        held()
+        CommentFactory()
+        html = moderator_client.get("/admin/").content.decode()
+        assert re.search(r"<strong>2</strong> comments awaiting moderation", html)
+
+    def test_index_hides_count_from_users_without_comment_access(self, client, editor):
+        client.force_login(editor)
+        assert "awaiting moderation" not in client.get("/admin/").content.decode()
+
+    def test_superuser_edits_discussion_settings(self, admin_client):
+        response = admin_client.get("/admin/comments/discussionsettings/")
+        assert response.status_code == 302
+        url = "/admin/comments/discussionsettings/1/change/"
+        response = admin_client.post(
+            url,
+            {
+                "approval_policy": "hold_all",
+                "max_links": "3",
+                "hold_words": "casino",
+                "disallowed_words": "viagra",
+                "close_after_days": "30",
+                "thread_depth": "4",
+                "moderator_emails": "ed@example.org",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        discussion = DiscussionSettings.load()
+        assert discussion.approval_policy == "hold_all"
+        assert discussion.max_links == 3
+        assert discussion.thread_depth == 4
+        assert discussion.moderator_email_list() == ["ed@example.org"]

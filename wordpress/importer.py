@@ -1,0 +1,740 @@
+"""
+Write a WordPress export into the site: authors, tags, articles, comments and
+the redirects from the old addresses.
+
+``WordPressImporter.run`` reads the records ``wordpress.wxr.read_wxr`` yields,
+in file order, and keeps only the current post and one batch of comments in
+memory. WordPress IDs are recorded (Article.wordpress_id, Comment.wordpress_id,
+Author.wordpress_login, WordPressTerm), so importing the same file again adds
+nothing and a newer export updates what changed. The caller runs it inside one
+transaction; everything it learns goes into an ``ImportReport``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import ipaddress
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from comments.models import Comment
+from posts.models import Article, Author, Tag
+from posts.rendering import render_body, sanitize_body
+from wordpress import wxr
+from wordpress.content import convert_content
+from wordpress.models import LegacyRedirect, WordPressTerm
+
+COMMENT_BATCH_SIZE = 500
+MAX_WARNINGS_SHOWN = 200
+NO_TITLE = "(no title)"
+
+POST_STATUSES = {
+    "publish": Article.Status.PUBLISHED,
+    "future": Article.Status.SCHEDULED,
+    "draft": Article.Status.DRAFT,
+    "pending": Article.Status.DRAFT,
+    "private": Article.Status.DRAFT,
+}
+SKIPPED_POST_STATUSES = {"trash", "auto-draft", "inherit"}
+COMMENT_STATUSES = {
+    "1": Comment.Status.APPROVED,
+    "approve": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "hold": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.TRASH,
+    "post-trashed": Comment.Status.TRASH,
+}
+COMMENT_FIELDS = [
+    "parent_id", "author_name", "author_email", "author_url", "ip_address", "user_agent",
+    "submitted", "status", "body", "body_html",
+]  # fmt: skip
+_PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
+
+
+def plain_text(value: str) -> str:
+    """Markup and entities out: "Tom &amp; <em>Jerry</em>" -> "Tom & Jerry"."""
+    return html.unescape(strip_tags(value)).strip()
+
+
+def parse_wordpress_date(value: str, tz: datetime.tzinfo) -> datetime.datetime | None:
+    """'2012-01-03 17:11:37' in tz, or None for WordPress's '0000-00-00 00:00:00' or junk."""
+    value = (value or "").strip()
+    if not value or value.startswith("0000-00-00"):
+        return None
+    try:
+        naive = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return naive.replace(tzinfo=tz)
+
+
+def body_source(content_html: str) -> str:
+    """
+    The sanitized HTML stored as an article's body, written so that
+    Article.save's render_body gives back the same HTML: no blank lines (which
+    would start paragraphs), newlines inside <pre> kept as &#10;.
+    """
+    clean = _EMPTY_PARAGRAPH.sub("", sanitize_body(content_html)).strip()
+    clean = _PRE_BLOCK.sub(lambda m: m.group(0).replace("\n", "&#10;"), clean)
+    clean = _BLANK_LINES.sub("\n", clean)
+    if clean and render_body(clean) != sanitize_body(clean):
+        # Text outside any block would be wrapped in one paragraph: a <div>
+        # (a block the sanitizer removes) keeps it as it is.
+        clean = f"<div>\n{clean}\n</div>"
+    return clean
+
+
+def ascii_slug(*candidates: str, max_length: int) -> str:
+    """The first candidate that gives a non-empty ASCII slug (percent-encoding decoded)."""
+    for candidate in candidates:
+        slug = slugify(unquote(candidate or ""))[:max_length].strip("-")
+        if slug:
+            return slug
+    return ""
+
+
+@dataclass
+class ImportReport:
+    """Counts per kind and outcome, reasons for skipping, warnings and shortcodes."""
+
+    dry_run: bool = False
+    wxr_version: str = ""
+    counts: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+    shortcodes: Counter = field(default_factory=Counter)
+    shortcode_posts: dict[str, list[int]] = field(default_factory=dict)
+
+    KINDS = ("authors", "tags", "articles", "comments", "redirects")
+    OUTCOMES = ("imported", "updated", "unchanged", "merged")
+
+    def add(self, kind: str, outcome: str, number: int = 1) -> None:
+        self.counts[kind, outcome] += number
+
+    def skip(self, kind: str, reason: str, number: int = 1) -> None:
+        self.skipped[kind, reason] += number
+
+    def warn(self, message: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_WARNINGS_SHOWN:
+            self.warnings.append(message)
+
+    def count(self, kind: str, outcome: str) -> int:
+        if outcome == "skipped":
+            return sum(n for (k, _), n in self.skipped.items() if k == kind)
+        return self.counts[kind, outcome]
+
+    def note_shortcodes(self, post_id: int, found: Counter) -> None:
+        for name, number in found.items():
+            self.shortcodes[name] += number
+            posts = self.shortcode_posts.setdefault(name, [])
+            if len(posts) < 10 and post_id not in posts:
+                posts.append(post_id)
+
+    def render(self) -> str:
+        lines = []
+        version = f" (WXR {self.wxr_version})" if self.wxr_version else ""
+        if self.dry_run:
+            lines.append(f"Dry run{version}: nothing was written. The import would give:")
+        else:
+            lines.append(f"WordPress import{version} finished.")
+        for kind in self.KINDS:
+            parts = [
+                f"{self.counts[kind, outcome]} {outcome}"
+                for outcome in self.OUTCOMES
+                if outcome != "merged" or self.counts[kind, outcome]
+            ]
+            skipped = self.count(kind, "skipped")
+            if skipped or kind in ("articles", "comments"):
+                parts.append(f"{skipped} skipped")
+            lines.append(f"  {kind.capitalize()}: " + ", ".join(parts))
+            reasons = sorted((r, n) for (k, r), n in self.skipped.items() if k == kind)
+            for reason, number in reasons:
+                lines.append(f"      skipped {number}: {reason}")
+        if self.shortcodes:
+            lines.append("  Shortcodes left as text (edit these articles by hand):")
+            for name, number in sorted(self.shortcodes.items()):
+                posts = ", ".join(str(p) for p in self.shortcode_posts.get(name, []))
+                lines.append(f"      [{name}] {number}× in WordPress posts {posts}")
+        if self.warning_count:
+            lines.append(f"  Warnings ({self.warning_count}):")
+            lines.extend(f"      - {warning}" for warning in self.warnings)
+            if self.warning_count > len(self.warnings):
+                lines.append(f"      … and {self.warning_count - len(self.warnings)} more.")
+        else:
+            lines.append("  No warnings.")
+        return "\n".join(lines)
+
+
+@dataclass
+class _PendingComment:
+    wordpress_id: int
+    parent_wordpress_id: int | None
+    values: dict
+
+
+class WordPressImporter:
+    """Imports one export; see the module docstring. Not thread-safe, use once."""
+
+    def __init__(
+        self,
+        *,
+        site_timezone: datetime.tzinfo | None = None,
+        dry_run: bool = False,
+        progress: Callable[[ImportReport], None] | None = None,
+    ) -> None:
+        self.site_timezone = site_timezone or timezone.get_current_timezone()
+        self.report = ImportReport(dry_run=dry_run)
+        self.progress = progress or (lambda report: None)
+        self.base_path = ""
+        self.authors: dict[str, Author] = {}
+        self.declared_authors = False
+        self.terms: dict[tuple[str, str], Tag] = {}
+        self.category_parents: dict[str, str] = {}
+        # The current post.
+        self.article: Article | None = None
+        self.article_is_new = False
+        self.skipped_as = ""
+        self.comment_batch: list[_PendingComment] = []
+        self.comment_pks: dict[int, int] = {}
+        self.created_comment_ids: set[int] = set()
+        self.deferred_parents: list[tuple[int, int]] = []
+
+    # Reading ---------------------------------------------------------------
+
+    def run(self, path: Path, source: BinaryIO | None = None) -> ImportReport:
+        """Import the file; raises wxr.WXRError for a file that cannot be read."""
+        for record in wxr.read_wxr(path, source):
+            if isinstance(record, wxr.Comment):
+                self.import_comment(record)
+            elif isinstance(record, wxr.Post):
+                self.import_post(record)
+            elif isinstance(record, wxr.PostEnd):
+                self.finish_post(record.post)
+            elif isinstance(record, wxr.Author):
+                self.declared_authors = True
+                self.import_author(record)
+            elif isinstance(record, wxr.Term):
+                self.import_term(record.taxonomy, record.slug, record.name, record.parent_slug)
+            elif isinstance(record, wxr.Channel):
+                self.read_channel(record)
+        # Comments are written in bulk (no signals): drop every cached page.
+        from strategist.cache import invalidate_all
+
+        invalidate_all()
+        return self.report
+
+    def read_channel(self, channel: wxr.Channel) -> None:
+        self.report.wxr_version = channel.wxr_version
+        if channel.wxr_version and channel.wxr_version not in wxr.SUPPORTED_VERSIONS:
+            self.report.warn(
+                f"WXR version {channel.wxr_version} is newer than the 1.0 to 1.2 this importer "
+                "knows; check the result."
+            )
+        site = channel.base_blog_url or channel.link
+        self.base_path = unquote(urlsplit(site).path).rstrip("/")
+
+    # Authors and tags ------------------------------------------------------
+
+    def import_author(self, record: wxr.Author) -> Author | None:
+        login = record.login[:60]
+        if not login:
+            self.report.skip("authors", "no login")
+            return None
+        name = (
+            plain_text(record.display_name)
+            or " ".join(filter(None, [record.first_name, record.last_name])).strip()
+            or login
+        )[:200]
+        email = record.email if self._valid_email(record.email) else ""
+        author = Author.objects.filter(wordpress_login=login).order_by("pk").first()
+        if author is None:
+            slug = self._unique_slug(
+                Author, ascii_slug(login, name, max_length=190) or "author", max_length=200
+            )
+            author = Author.objects.create(name=name, slug=slug, email=email, wordpress_login=login)
+            self.report.add("authors", "imported")
+        elif (author.name, author.email) != (name, email):
+            author.name, author.email = name, email
+            author.save(update_fields=["name", "email"])
+            self.report.add("authors", "updated")
+        else:
+            self.report.add("authors", "unchanged")
+        self.authors[login] = author
+        return author
+
+    def import_term(self, taxonomy: str, wp_slug: str, name: str, parent_slug: str = "") -> Tag:
+        """A category or tag to its Tag; a category and a tag with the same slug share one."""
+        name = plain_text(name)
+        wp_slug = (wp_slug or "").strip() or ascii_slug(name, max_length=100) or "tag"
+        key = (taxonomy, wp_slug)
+        if key in self.terms:
+            return self.terms[key]
+        mapping = (
+            WordPressTerm.objects.select_related("tag")
+            .filter(taxonomy=taxonomy, wordpress_slug=wp_slug[:200])
+            .first()
+        )
+        if mapping is not None:
+            tag = mapping.tag
+            if mapping.wordpress_name != name:
+                if tag.name == mapping.wordpress_name[:100]:
+                    tag.name = name[:100] or tag.name
+                    tag.save(update_fields=["name"])
+                mapping.wordpress_name = name
+                mapping.save(update_fields=["wordpress_name"])
+                self.report.add("tags", "updated")
+            else:
+                self.report.add("tags", "unchanged")
+        else:
+            slug = ascii_slug(wp_slug, name, max_length=100) or f"tag-{len(self.terms) + 1}"
+            tag = Tag.objects.filter(slug=slug).first()
+            if tag is None:
+                tag = Tag.objects.create(name=name[:100] or slug, slug=slug)
+                self.report.add("tags", "imported")
+            else:
+                self.report.add("tags", "merged")
+            WordPressTerm.objects.create(
+                taxonomy=taxonomy, wordpress_slug=wp_slug[:200], wordpress_name=name, tag=tag
+            )
+        self.terms[key] = tag
+        if taxonomy == WordPressTerm.Taxonomy.CATEGORY:
+            self.category_parents[wp_slug] = parent_slug
+            self._add_redirects([f"/category/{self._category_path(wp_slug)}/"], tag=tag)
+        else:
+            self._add_redirects([f"/tag/{wp_slug}/"], tag=tag)
+        return tag
+
+    def _category_path(self, slug: str) -> str:
+        """'parent/child' for a nested category, as WordPress's /category/ addresses have it."""
+        parts, seen = [slug], {slug}
+        parent = self.category_parents.get(slug, "")
+        while parent and parent not in seen:
+            parts.insert(0, parent)
+            seen.add(parent)
+            parent = self.category_parents.get(parent, "")
+        return "/".join(parts)
+
+    # Posts -----------------------------------------------------------------
+
+    def import_post(self, post: wxr.Post) -> None:
+        self.article, self.article_is_new = None, False
+        post_type = post.post_type.strip() or "post"
+        label = self._label(post)
+        if post_type != "post":
+            self.skipped_as = post_type
+            self.report.skip("articles", f"{post_type.replace('_', ' ')}s are not articles")
+            return
+        wp_status = post.status.strip() or "publish"
+        if wp_status in SKIPPED_POST_STATUSES:
+            self.skipped_as = f"{wp_status} post"
+            self.report.skip("articles", f"status “{wp_status}”")
+            return
+        if post.post_id is None:
+            self.skipped_as = "post without an ID"
+            self.report.skip("articles", "no post ID")
+            self.report.warn(f"{label}: no <wp:post_id>; skipped.")
+            return
+        status = POST_STATUSES.get(wp_status)
+        if status is None:
+            status = Article.Status.DRAFT
+            self.report.warn(f"{label}: unknown status “{wp_status}”; imported as a draft.")
+        elif wp_status == "private":
+            self.report.warn(f"{label}: private on WordPress; imported as a draft.")
+        if post.password and status != Article.Status.DRAFT:
+            status = Article.Status.DRAFT
+            self.report.warn(
+                f"{label}: password-protected on WordPress; imported as a draft so that it "
+                "stays hidden."
+            )
+
+        existing = Article.objects.filter(wordpress_id=post.post_id).first()
+        pub_date = parse_wordpress_date(post.post_date_gmt, datetime.UTC) or parse_wordpress_date(
+            post.post_date, self.site_timezone
+        )
+        if pub_date is None:
+            pub_date = existing.pub_date if existing else timezone.now()
+            if status != Article.Status.DRAFT:
+                self.report.warn(f"{label}: no publication time; {pub_date:%Y-%m-%d} used.")
+
+        title = plain_text(post.title)[:300]
+        if not title:
+            title = NO_TITLE
+            self.report.warn(f"{label}: no title; imported as “{NO_TITLE}”.")
+        converted = convert_content(post.content)
+        self.report.note_shortcodes(post.post_id, converted.shortcodes)
+        base_slug = ascii_slug(post.post_name, title, max_length=190) or f"post-{post.post_id}"
+        values = {
+            "title": title,
+            "slug": self._article_slug(base_slug, pub_date, existing),
+            "dek": " ".join(plain_text(post.excerpt).split()),
+            "body": body_source(converted.html),
+            "status": self._effective_status(status, pub_date),
+            "pub_date": pub_date,
+            "comments_open": post.comment_status.strip() != "closed",
+        }
+        authors = self._post_authors(post, label)
+        tags = self._post_tags(post)
+
+        if existing is None:
+            article = Article(wordpress_id=post.post_id, **values)
+            article.save()
+            article.authors.set(authors)
+            article.tags.set(tags)
+            self.article_is_new = True
+            self.report.add("articles", "imported")
+        else:
+            article = existing
+            changed = [name for name, value in values.items() if getattr(article, name) != value]
+            for name in changed:
+                setattr(article, name, values[name])
+            author_ids = {a.pk for a in authors}
+            tag_ids = {t.pk for t in tags}
+            if changed:
+                article.save()
+            if set(article.authors.values_list("pk", flat=True)) != author_ids:
+                article.authors.set(authors)
+                changed.append("authors")
+            if set(article.tags.values_list("pk", flat=True)) != tag_ids:
+                article.tags.set(tags)
+                changed.append("tags")
+            self.report.add("articles", "updated" if changed else "unchanged")
+        self.article = article
+        self._add_redirects(self._old_paths(post, article), article=article)
+
+    def _label(self, post: wxr.Post) -> str:
+        title = plain_text(post.title)
+        return f"post {post.post_id} “{title}”" if title else f"post {post.post_id}"
+
+    @staticmethod
+    def _effective_status(status: str, pub_date: datetime.datetime) -> str:
+        """The status Article.save will store: scheduled and published follow the time."""
+        if status == Article.Status.DRAFT:
+            return status
+        future = pub_date > timezone.now()
+        return Article.Status.SCHEDULED if future else Article.Status.PUBLISHED
+
+    def _article_slug(
+        self, base: str, pub_date: datetime.datetime, existing: Article | None
+    ) -> str:
+        """base, or base-2, base-3... : unique among the articles of the same (local) month."""
+        local = timezone.localtime(pub_date)
+        start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        end = (start + datetime.timedelta(days=32)).replace(day=1)
+        taken = set(
+            Article.objects.filter(pub_date__gte=start, pub_date__lt=end, slug__startswith=base)
+            .exclude(pk=existing.pk if existing else None)
+            .values_list("slug", flat=True)
+        )
+        if (
+            existing is not None
+            and existing.slug not in taken
+            and (existing.slug == base or re.fullmatch(rf"{re.escape(base)}-\d+", existing.slug))
+        ):
+            return existing.slug
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
+
+    def _post_authors(self, post: wxr.Post, label: str) -> list[Author]:
+        login = post.creator.strip()
+        if not login:
+            return []
+        author = self.authors.get(login)
+        if author is None and not self.declared_authors:
+            # WXR 1.0 lists no authors: make them from the posts' logins.
+            author = self.import_author(wxr.Author(login=login))
+        if author is None:
+            self.report.warn(
+                f"{label}: author “{login}” is not among the export's authors; imported "
+                "without an author."
+            )
+            return []
+        return [author]
+
+    def _post_tags(self, post: wxr.Post) -> list[Tag]:
+        tags: dict[int, Tag] = {}
+        for term in post.terms:
+            if term.domain in (WordPressTerm.Taxonomy.CATEGORY, WordPressTerm.Taxonomy.POST_TAG):
+                tag = self.import_term(term.domain, term.slug, term.name)
+                tags[tag.pk] = tag
+        return list(tags.values())
+
+    def _old_paths(self, post: wxr.Post, article: Article) -> list[str]:
+        paths = []
+        slug = post.post_name.strip()
+        local = parse_wordpress_date(post.post_date, self.site_timezone) or timezone.localtime(
+            article.pub_date, self.site_timezone
+        )
+        if slug:
+            day = f"{local:%Y}/{local:%m}/{local:%d}"
+            paths += [
+                f"{self.base_path}/{day}/{slug}/",
+                f"{self.base_path}/{local:%Y}/{local:%m}/{slug}/",
+                f"{self.base_path}/{slug}/",
+            ]
+        if post.link:
+            parts = urlsplit(post.link.strip())
+            if parts.path.strip("/"):
+                paths.append(parts.path)
+        return paths
+
+    def _add_redirects(
+        self, paths: list[str], *, article: Article | None = None, tag: Tag | None = None
+    ) -> None:
+        target = (article or tag).get_absolute_url()
+        wanted = []
+        for path in paths:
+            path = "/" + unquote(path.strip()).lstrip("/")
+            if len(path) > 500 or path == target or path in wanted or path == "/":
+                continue
+            if self._is_other_article_address(path, article):
+                self.report.skip("redirects", "old address is another article's new address")
+                continue
+            wanted.append(path)
+        if not wanted:
+            return
+        existing = {r.old_path: r for r in LegacyRedirect.objects.filter(old_path__in=wanted)}
+        new = []
+        for path in wanted:
+            redirect = existing.get(path)
+            if redirect is None:
+                new.append(LegacyRedirect(old_path=path, article=article, tag=tag))
+            elif (redirect.article_id, redirect.tag_id) == (
+                article.pk if article else None,
+                tag.pk if tag else None,
+            ):
+                self.report.add("redirects", "unchanged")
+            else:
+                self.report.skip("redirects", "old address already leads elsewhere")
+        LegacyRedirect.objects.bulk_create(new)
+        self.report.add("redirects", "imported", len(new))
+
+    @staticmethod
+    def _is_other_article_address(path: str, article: Article | None) -> bool:
+        """True when path is the live address of an article other than ``article``."""
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return False
+        if match.view_name != "posts:article":
+            return False
+        year, month = match.kwargs["year"], match.kwargs["month"]
+        if not 1 <= month <= 12:
+            return False
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime(year, month, 1, tzinfo=tz)
+        end = (start + datetime.timedelta(days=32)).replace(day=1)
+        return (
+            Article.objects.filter(slug=match.kwargs["slug"], pub_date__gte=start, pub_date__lt=end)
+            .exclude(pk=article.pk if article else None)
+            .exists()
+        )
+
+    # Comments --------------------------------------------------------------
+
+    def import_comment(self, record: wxr.Comment) -> None:
+        if self.article is None:
+            self.report.skip("comments", f"on a skipped {self.skipped_as.replace('_', ' ')}")
+            return
+        comment_type = record.comment_type.strip().lower() or "comment"
+        if comment_type in ("pingback", "trackback"):
+            self.report.skip("comments", f"{comment_type}s")
+            return
+        if comment_type != "comment":
+            self.report.skip("comments", f"type “{comment_type}”")
+            return
+        where = f"comment {record.comment_id} on post {self.article.wordpress_id}"
+        if record.comment_id is None:
+            self.report.skip("comments", "no comment ID")
+            self.report.warn(f"A comment on post {self.article.wordpress_id} has no ID; skipped.")
+            return
+        status = COMMENT_STATUSES.get(record.approved.strip().lower())
+        if status is None:
+            status = Comment.Status.PENDING
+            self.report.warn(f"{where}: unknown status “{record.approved}”; held as pending.")
+        submitted = parse_wordpress_date(record.date_gmt, datetime.UTC) or parse_wordpress_date(
+            record.date, self.site_timezone
+        )
+        if submitted is None:
+            submitted = self.article.pub_date
+            self.report.warn(f"{where}: no date; the article's publication time used.")
+        name = plain_text(record.author) or "Anonymous"
+        if len(name) > 100:
+            self.report.warn(f"{where}: name longer than 100 characters, shortened.")
+        url = record.author_url.strip()
+        if len(url) > 200:
+            self.report.warn(f"{where}: website address longer than 200 characters, left out.")
+            url = ""
+        email = record.author_email.strip()
+        body = record.content.replace("\r\n", "\n")
+        parent = record.parent if record.parent else None
+        self._queue_comment(
+            _PendingComment(
+                wordpress_id=record.comment_id,
+                parent_wordpress_id=parent,
+                values={
+                    "parent_id": self.comment_pks.get(parent) if parent else None,
+                    "author_name": name[:100],
+                    "author_email": email if self._valid_email(email) else "",
+                    "author_url": url,
+                    "ip_address": self._ip_address(record.author_ip),
+                    "user_agent": record.user_agent.strip()[:500],
+                    "submitted": submitted,
+                    "status": status,
+                    "body": body,
+                    "body_html": self._comment_html(body),
+                },
+            )
+        )
+
+    def _queue_comment(self, pending: _PendingComment) -> None:
+        self.comment_batch.append(pending)
+        if len(self.comment_batch) >= COMMENT_BATCH_SIZE:
+            self._flush_comments()
+
+    @staticmethod
+    def _comment_html(body: str) -> str:
+        from comments.sanitize import sanitize_comment
+
+        return sanitize_comment(body)
+
+    def _flush_comments(self) -> None:
+        """
+        Write the batch: bulk_create the new comments, bulk_update the changed
+        ones, then link the replies whose parent was written in the same batch.
+        """
+        batch, self.comment_batch = self.comment_batch, []
+        if not batch:
+            return
+        article = self.article
+        existing = {}
+        if not self.article_is_new:
+            existing = {
+                c.wordpress_id: c
+                for c in Comment.objects.filter(
+                    article=article, wordpress_id__in=[p.wordpress_id for p in batch]
+                )
+            }
+        new, changed, unchanged = [], {}, {}
+        for pending in batch:
+            # A parent not written yet is linked below, or at the end of the post.
+            later_parent = pending.parent_wordpress_id and pending.values["parent_id"] is None
+            comment = existing.get(pending.wordpress_id)
+            if comment is None:
+                new.append(
+                    Comment(article=article, wordpress_id=pending.wordpress_id, **pending.values)
+                )
+                continue
+            fields = [
+                name
+                for name, value in pending.values.items()
+                if getattr(comment, name) != value and not (later_parent and name == "parent_id")
+            ]
+            for name in fields:
+                setattr(comment, name, pending.values[name])
+            (changed if fields else unchanged)[pending.wordpress_id] = comment
+        Comment.objects.bulk_create(new)
+        for comment in [*new, *changed.values(), *unchanged.values()]:
+            self.comment_pks[comment.wordpress_id] = comment.pk
+        self.created_comment_ids.update(comment.wordpress_id for comment in new)
+
+        relinked = []
+        by_id = {c.wordpress_id: c for c in new} | changed | unchanged
+        for pending in batch:
+            if not pending.parent_wordpress_id or pending.values["parent_id"] is not None:
+                continue
+            parent_pk = self.comment_pks.get(pending.parent_wordpress_id)
+            if parent_pk is None:
+                self.deferred_parents.append((pending.wordpress_id, pending.parent_wordpress_id))
+                continue
+            comment = by_id[pending.wordpress_id]
+            if comment.parent_id != parent_pk:
+                comment.parent_id = parent_pk
+                if pending.wordpress_id in unchanged:
+                    changed[pending.wordpress_id] = unchanged.pop(pending.wordpress_id)
+                elif pending.wordpress_id not in changed:
+                    relinked.append(comment)
+        if changed:
+            Comment.objects.bulk_update(changed.values(), COMMENT_FIELDS)
+        if relinked:
+            Comment.objects.bulk_update(relinked, ["parent_id"])
+        self.report.add("comments", "imported", len(new))
+        self.report.add("comments", "updated", len(changed))
+        self.report.add("comments", "unchanged", len(unchanged))
+        self.progress(self.report)
+
+    def finish_post(self, post: wxr.Post) -> None:
+        """After a post's last comment: write the rest, link replies to later parents."""
+        if self.article is not None:
+            self._flush_comments()
+            for wordpress_id, parent_wordpress_id in self.deferred_parents:
+                parent_pk = self.comment_pks.get(parent_wordpress_id)
+                if parent_pk is None:
+                    self.report.warn(
+                        f"comment {wordpress_id} on post {post.post_id}: its parent comment "
+                        f"{parent_wordpress_id} is not in the export (or was skipped); "
+                        "imported as a top-level comment."
+                    )
+                updated = (
+                    Comment.objects.filter(pk=self.comment_pks[wordpress_id])
+                    .exclude(parent_id=parent_pk)
+                    .update(parent_id=parent_pk)
+                )
+                if updated and wordpress_id not in self.created_comment_ids:
+                    self.report.add("comments", "updated")
+        self.article, self.article_is_new, self.skipped_as = None, False, ""
+        self.comment_pks, self.created_comment_ids, self.deferred_parents = {}, set(), []
+        self.progress(self.report)
+
+    # Helpers ---------------------------------------------------------------
+
+    @staticmethod
+    def _valid_email(value: str) -> bool:
+        if not value or len(value) > 254:
+            return False
+        try:
+            validate_email(value)
+        except ValidationError:
+            return False
+        return True
+
+    @staticmethod
+    def _ip_address(value: str) -> str | None:
+        try:
+            return str(ipaddress.ip_address(value.strip()))
+        except ValueError:
+            return None
+
+    @staticmethod
+    def _unique_slug(model, base: str, *, max_length: int) -> str:
+        taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 2
+        while slug in taken:
+            suffix = f"-{number}"
+            slug, number = base[: max_length - len(suffix)] + suffix, number + 1
+        return slug
+
+
+def site_timezone(name: str | None) -> datetime.tzinfo:
+    """The named time zone, or the site's TIME_ZONE."""
+    return ZoneInfo(name) if name else timezone.get_default_timezone()

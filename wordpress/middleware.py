@@ -1,0 +1,50 @@
+"""
+Answer the old WordPress addresses with a 301 to the pages they became.
+
+Like django.contrib.redirects' RedirectFallbackMiddleware, old paths are only
+looked up when the site has nothing else at that address (a 404). WordPress's
+``?p=ID`` links are answered on any path, since ``/?p=ID`` is the home page.
+Targets are read through the foreign keys at request time, so an article whose
+slug or date was edited after the import is still found.
+"""
+
+from django.http import HttpResponsePermanentRedirect
+
+from posts.models import Article
+from wordpress.models import LegacyRedirect
+
+
+class LegacyRedirectMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            target = self.post_id_target(request.GET.get("p", ""))
+            if target:
+                return HttpResponsePermanentRedirect(target)
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        target = self.old_path_target(request.path)
+        if target and target != request.path:
+            return HttpResponsePermanentRedirect(target)
+        return response
+
+    @staticmethod
+    def post_id_target(value: str) -> str:
+        """The address of the published article imported from WordPress post ``value``."""
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
+            return ""
+        article = Article.objects.published().filter(wordpress_id=int(value)).first()
+        return article.get_absolute_url() if article else ""
+
+    @staticmethod
+    def old_path_target(path: str) -> str:
+        candidates = [path] if path.endswith("/") else [path, path + "/"]
+        redirect = (
+            LegacyRedirect.objects.select_related("article", "tag")
+            .filter(old_path__in=candidates)
+            .first()
+        )
+        return redirect.get_target_url() if redirect else ""
