@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.sanitize import strip_control_characters
 from posts.models import Article, SiteSettings
 
 FEED_LENGTH = 30
@@ -30,10 +31,10 @@ class LatestCommentsFeed(Feed):
         )
 
     def item_title(self, item):
-        return f"Comment on {item.article.title} by {item.author_name}"
+        return strip_control_characters(f"Comment on {item.article.title} by {item.author_name}")
 
     def item_description(self, item):
-        return item.body_html
+        return strip_control_characters(item.body_html)
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -47,7 +48,7 @@ class LatestCommentsFeed(Feed):
         return item.submitted
 
     def item_author_name(self, item):
-        return item.author_name
+        return strip_control_characters(item.author_name)
 
 
 class ArticleCommentsFeed(LatestCommentsFeed):
@@ -80,4 +81,4 @@ class ArticleCommentsFeed(LatestCommentsFeed):
         )
 
     def item_title(self, item):
-        return f"By: {item.author_name}"
+        return strip_control_characters(f"By: {item.author_name}")

@@ -4,9 +4,30 @@ from django.core.validators import URLValidator
 from comments import spam
 from comments.captcha import CommentCaptchaField
 from comments.models import Comment
-from comments.sanitize import sanitize_comment
+from comments.sanitize import sanitize_comment, strip_control_characters
 
 MAX_BODY = 10_000
+
+
+class PlainTextMixin:
+    """Invisible control characters are dropped before validation (feeds cannot carry them)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = strip_control_characters(value)
+        return super().to_python(value)
+
+
+class TextField(PlainTextMixin, forms.CharField):
+    pass
+
+
+class EmailAddressField(PlainTextMixin, forms.EmailField):
+    pass
+
+
+class WebsiteField(PlainTextMixin, forms.URLField):
+    pass
 
 
 class CommentForm(forms.Form):
@@ -16,19 +37,19 @@ class CommentForm(forms.Form):
     it never talks to Google itself (see comments.captcha).
     """
 
-    comment = forms.CharField(
+    comment = TextField(
         label="Comment",
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
         error_messages={"required": "Please type your comment."},
     )
-    author = forms.CharField(
+    author = TextField(
         label="Name",
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Please enter your name."},
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Email",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -37,7 +58,7 @@ class CommentForm(forms.Form):
             "invalid": "Please enter a valid email address, such as name@example.com.",
         },
     )
-    url = forms.URLField(
+    url = WebsiteField(
         label="Website",
         max_length=200,
         required=False,
@@ -74,9 +95,9 @@ class CommentForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        self._mark_invalid_fields()
+        self.mark_invalid_fields()
 
-    def _mark_invalid_fields(self):
+    def mark_invalid_fields(self):
         """aria-invalid and aria-describedby on each invalid field, autofocus on the first."""
         first = True
         for name in self.fields:

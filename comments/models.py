@@ -140,38 +140,46 @@ class CommentQuerySet(models.QuerySet):
             visible |= Q(pk__in=list(own_ids))
         return self.filter(visible, article=article).order_by("submitted", "id")
 
+    def _change_status(self, queryset, **changes) -> int:
+        """Update the status of ``queryset``; pages showing those comments are rebuilt."""
+        article_ids = set(queryset.values_list("article_id", flat=True))
+        count = queryset.update(**changes)
+        if count:
+            comments_changed(article_ids)
+        return count
+
     def approve(self, by=None) -> int:
         """Approve, recording who and when; comments already approved are left alone."""
-        return self.exclude(status=Comment.Status.APPROVED)._set_status(
-            status=Comment.Status.APPROVED, approved_at=timezone.now(), approved_by=by
+        return self._change_status(
+            self.exclude(status=Comment.Status.APPROVED),
+            status=Comment.Status.APPROVED,
+            approved_at=timezone.now(),
+            approved_by=by,
         )
 
     def mark_spam(self) -> int:
-        return self.exclude(status=Comment.Status.SPAM)._set_status(status=Comment.Status.SPAM)
+        return self._change_status(
+            self.exclude(status=Comment.Status.SPAM), status=Comment.Status.SPAM
+        )
 
     def trash(self) -> int:
-        return self.exclude(status=Comment.Status.TRASH)._set_status(status=Comment.Status.TRASH)
+        return self._change_status(
+            self.exclude(status=Comment.Status.TRASH), status=Comment.Status.TRASH
+        )
 
     def restore(self) -> int:
         """Put spam and trashed comments back in the queue for a decision."""
-        return self.filter(status__in=[Comment.Status.SPAM, Comment.Status.TRASH])._set_status(
-            status=Comment.Status.PENDING
+        return self._change_status(
+            self.filter(status__in=[Comment.Status.SPAM, Comment.Status.TRASH]),
+            status=Comment.Status.PENDING,
         )
 
-    def _set_status(self, **changes) -> int:
-        """
-        update() these comments, then drop the cached pages of the articles
-        where a comment appears or disappears (update() sends no signals).
-        """
-        from strategist.cache import invalidate_article_comments
 
-        shown = Comment.Status.APPROVED
-        changing = self if changes.get("status") == shown else self.filter(status=shown)
-        article_ids = set(changing.values_list("article_id", flat=True))
-        count = self.update(**changes)
-        if count and article_ids:
-            invalidate_article_comments(article_ids)
-        return count
+def comments_changed(article_ids) -> None:
+    """The comments of these articles changed status: their cached pages are stale."""
+    from strategist.cache import invalidate_article_comments
+
+    invalidate_article_comments(article_ids)
 
 
 class Comment(models.Model):
@@ -271,21 +279,21 @@ class Comment(models.Model):
     def is_approved(self):
         return self.status == self.Status.APPROVED
 
-    def _change_status(self, method, *args):
+    def _run_status_change(self, method, *args):
         getattr(type(self).objects.filter(pk=self.pk), method)(*args)
         self.refresh_from_db(fields=["status", "approved_at", "approved_by"])
 
     def approve(self, by=None):
-        self._change_status("approve", by)
+        self._run_status_change("approve", by)
 
     def mark_spam(self):
-        self._change_status("mark_spam")
+        self._run_status_change("mark_spam")
 
     def trash(self):
-        self._change_status("trash")
+        self._run_status_change("trash")
 
     def restore(self):
-        self._change_status("restore")
+        self._run_status_change("restore")
 
     @property
     def safe_author_url(self) -> str:

@@ -25,6 +25,9 @@ _DROP_WITH_CONTENT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+# Characters that XML 1.0 (feeds) cannot carry and no reader means to type:
+# C0 controls other than tab and newline, DEL, lone surrogates, U+FFFE/U+FFFF.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _STARTS_WITH_BLOCK = re.compile(r"^\s*<(?:p|blockquote)\b", re.IGNORECASE)
 
 
@@ -54,6 +57,12 @@ _URL_RE = re.compile(
 _linker = Linker(url_re=_URL_RE, callbacks=[_set_rel], skip_tags={"code"}, parse_email=False)
 
 
+def strip_control_characters(text: str) -> str:
+    """Remove invisible control characters; carriage returns become newlines."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
 def _paragraphs(text: str) -> str:
     blocks = []
     for block in _BLANK_LINES.split(text):
@@ -69,7 +78,7 @@ def _paragraphs(text: str) -> str:
 
 def sanitize_comment(text: str) -> str:
     """Return the safe HTML shown for a comment's plain text (see the module docstring)."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = strip_control_characters(text)
     text = _DROP_WITH_CONTENT.sub("", text)
     html = bleach.clean(
         _paragraphs(text),

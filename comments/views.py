@@ -6,8 +6,6 @@ captcha token, a flood or a duplicate re-renders the article page with the
 form still filled in; closed comments show the text back to copy.
 """
 
-import logging
-
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,8 +18,6 @@ from comments.ip import get_client_ip
 from comments.models import Comment, DiscussionSettings
 from posts.models import Article
 from posts.views import ArticleDetailView
-
-logger = logging.getLogger(__name__)
 
 CAPTCHA_INVALID = (
     "The spam check for your comment expired or could not be confirmed. Your comment is "
@@ -47,7 +43,7 @@ def render_article(request, article, form, status):
 
 def refuse(request, article, form, message, status):
     form.add_error(None, message)
-    form._mark_invalid_fields()
+    form.mark_invalid_fields()
     return render_article(request, article, form, status)
 
 

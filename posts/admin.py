@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,6 +16,10 @@ IMAGE_CONTENT_TYPES = {
     "WEBP": "image/webp",
     "GIF": "image/gif",
 }
+
+
+# Addresses typed without a scheme are taken as https (Django 6's default).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class FeaturedImageField(forms.ImageField):
@@ -43,6 +48,7 @@ class ImagePreviewWidget(admin.widgets.AdminFileWidget):
 class QuotationInline(admin.StackedInline):
     model = Quotation
     extra = 0
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     autocomplete_fields = ["outlet"]
     fields = [("order", "speaker", "outlet"), "source_url", "text"]
     classes = ["quotations"]
@@ -189,6 +195,7 @@ class TagAdmin(ArticleCountMixin, admin.ModelAdmin):
 
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "slug", "home_url", "quotation_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -205,6 +212,7 @@ class OutletAdmin(admin.ModelAdmin):
 class QuotationAdmin(admin.ModelAdmin):
     """Quotations are written inline on their article; this list finds them."""
 
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["speaker", "outlet", "article", "order"]
     list_select_related = ["outlet", "article"]
     list_filter = ["outlet"]

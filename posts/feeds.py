@@ -1,11 +1,14 @@
 """RSS 2.0 and Atom feeds of the latest published articles, for the site and per tag."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from posts.models import Article, SiteSettings, Tag
+from posts.models import Article, Quotation, SiteSettings, Tag
+from posts.rendering import place_quotations
 
 FEED_LENGTH = 20
 
@@ -26,13 +29,25 @@ class LatestArticlesFeed(Feed):
         return reverse("posts:feed")
 
     def items(self):
-        return Article.objects.published().for_listing()[:FEED_LENGTH]
+        return self.articles(Article.objects.published())
+
+    def articles(self, queryset):
+        return queryset.for_listing().prefetch_related(
+            Prefetch("quotations", queryset=Quotation.objects.select_related("outlet"))
+        )[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return item.dek or item.body_html
+        """The dek, or without one the whole body with its quotations in place."""
+        if item.dek:
+            return item.dek
+        body_html, sources = place_quotations(item.body_html, item.quotations.all())
+        return body_html + "".join(
+            render_to_string("posts/quotation.html", {"quotation": quotation})
+            for quotation in sources
+        )
 
     def item_author_name(self, item):
         return ", ".join(author.name for author in item.authors.all()) or None
@@ -76,4 +91,4 @@ class TagFeed(LatestArticlesFeed):
         return reverse("posts:tag-feed", kwargs={"slug": obj.slug})
 
     def items(self, obj):
-        return Article.objects.published().filter(tags=obj).for_listing()[:FEED_LENGTH]
+        return self.articles(Article.objects.published().filter(tags=obj))

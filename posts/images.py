@@ -103,11 +103,13 @@ def open_image(upload) -> Image.Image:
     return image
 
 
+KEPT_INFO = ("icc_profile", "transparency")
+
+
 def _strip(image: Image.Image) -> Image.Image:
-    """The picture upright, with no metadata but its colour profile."""
+    """The picture upright, with no metadata but its colour profile and transparency."""
     image = ImageOps.exif_transpose(image)  # Returns a copy; orientation applied.
-    icc_profile = image.info.get("icc_profile")
-    image.info = {"icc_profile": icc_profile} if icc_profile else {}
+    image.info = {key: image.info[key] for key in KEPT_INFO if image.info.get(key) is not None}
     return image
 
 
@@ -152,9 +154,7 @@ def make_renditions(image: Image.Image, name: str, storage: Storage) -> dict[str
     to ``name`` as WebP, returning {width: {"name", "width", "height"}}.
     """
     if image.mode not in ("RGB", "RGBA"):
-        image = image.convert(
-            "RGBA" if "transparency" in image.info or "A" in image.mode else "RGB"
-        )
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
     stem = str(PurePosixPath(name).with_suffix(""))
     renditions = {}
     for width in RENDITION_WIDTHS:

@@ -161,8 +161,8 @@ class ArticleQuerySet(models.QuerySet):
             )
             search_query = SearchQuery(query, search_type="websearch", config="english")
             return (
-                self.annotate(rank=SearchRank(vector, search_query))
-                .filter(rank__gt=0)
+                self.annotate(document=vector, rank=SearchRank(vector, search_query))
+                .filter(document=search_query)
                 .order_by("-rank", "-pub_date", "-id")
             )
         matches = Q()

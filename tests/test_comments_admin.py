@@ -387,3 +387,33 @@ class TestAdminIndexAndSettings:
         assert discussion.max_links == 3
         assert discussion.thread_depth == 4
         assert discussion.moderator_email_list() == ["ed@example.org"]
+
+
+class TestPageCache:
+    """Status changes reach readers at once even when article pages are cached."""
+
+    def warm(self, reader, url):
+        reader.get(url)  # sets the CSRF cookie
+        reader.get(url)  # stored in the page cache
+        response = reader.get(url)
+        assert response.headers.get("X-Page-Cache") == "hit"
+        return response
+
+    @pytest.mark.parametrize("method", ["approve", "mark_spam", "trash"])
+    def test_status_change_invalidates_cached_article_page(self, settings, method):
+        from django.test import Client
+
+        settings.PAGE_CACHE_ENABLED = True
+        article = ArticleFactory()
+        shown = CommentFactory(article=article, body="Shown before")
+        pending = held(article, body="Waiting in the queue")
+        reader = Client()
+        url = article.get_absolute_url()
+        html = self.warm(reader, url).content.decode()
+        assert "Waiting in the queue" not in html
+        if method == "approve":
+            Comment.objects.filter(pk=pending.pk).approve()
+            assert "Waiting in the queue" in reader.get(url).content.decode()
+        else:
+            getattr(Comment.objects.filter(pk=shown.pk), method)()
+            assert "Shown before" not in reader.get(url).content.decode()

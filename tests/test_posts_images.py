@@ -148,6 +148,18 @@ class TestCleanImage:
         assert b"<script>" not in cleaned.content
         assert b"<?php" not in cleaned.content
 
+    @pytest.mark.parametrize("image_format", ["GIF", "PNG"])
+    def test_palette_transparency_survives(self, image_format):
+        palette_image = Image.new("P", (40, 40), 0)
+        palette_image.putpalette([255, 255, 255, 200, 0, 0] + [0, 0, 0] * 254)
+        palette_image.paste(1, (10, 10, 30, 30))
+        buffer = io.BytesIO()
+        palette_image.save(buffer, format=image_format, transparency=0)
+        cleaned = images.clean_image(upload(buffer.getvalue()))
+        reopened = Image.open(io.BytesIO(cleaned.content)).convert("RGBA")
+        assert reopened.getpixel((0, 0))[3] == 0  # Still see-through.
+        assert reopened.getpixel((20, 20)) == (200, 0, 0, 255)
+
     def test_png_text_chunks_are_removed(self):
         from PIL import PngImagePlugin
 

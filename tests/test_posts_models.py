@@ -227,3 +227,10 @@ class TestSearch:
     def test_postgresql_stems_words(self):
         article = ArticleFactory(title="Campaigns in the suburbs")
         assert list(Article.objects.published().search("campaigning")) == [article]
+
+
+def test_search_needs_every_word():
+    both = ArticleFactory(title="Plain words win", body="Short sentences.")
+    ArticleFactory(title="Organizing starts early", body="Words matter, they say.")
+    ArticleFactory(title="Plain geography", body="Maps and counties.")
+    assert list(Article.objects.published().search("plain words")) == [both]

@@ -443,6 +443,16 @@ class TestFeeds:
         ]
         assert client.get("/tag/nope/feed/").status_code == 404
 
+    def test_feed_body_without_dek_has_its_quotations(self, client):
+        article = ArticleFactory(dek="", body="Before.\n\n[quote 1]\n\nAfter.")
+        QuotationFactory(article=article, order=1, text="Placed passage.")
+        QuotationFactory(article=article, order=2, text="Listed passage.")
+        channel = parse_xml(client.get("/feed/").content).find("channel")
+        description = channel.find("item").findtext("description")
+        assert "[quote" not in description
+        assert description.index("Before.") < description.index("Placed passage.")
+        assert description.index("After.") < description.index("Listed passage.")
+
     def test_feed_body_falls_back_to_sanitized_html(self, client):
         ArticleFactory(dek="", body='Hello <script>x()</script><a href="javascript:y()">l</a>')
         channel = parse_xml(client.get("/feed/").content).find("channel")
@@ -559,3 +569,15 @@ def test_lists_show_approved_comment_counts_only(client):
     CommentFactory(article=article, status=Comment.Status.SPAM)
     html = client.get("/").content.decode()
     assert f'<a href="{article.get_absolute_url()}#comments">2 comments</a>' in html
+
+
+def test_static_files_need_no_collectstatic_in_development():
+    """WhiteNoise serves static/ through the finders: no "No directory" warning."""
+    import warnings
+
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        middleware = WhiteNoiseMiddleware(lambda request: None)
+    assert middleware.use_finders and middleware.autorefresh

