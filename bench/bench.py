@@ -310,6 +310,8 @@ def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
             str(args.workers),
             "--worker-class",
             args.worker_class,
+            "--threads",
+            str(args.gunicorn_threads),
             "--log-level",
             "warning",
         ],
@@ -446,7 +448,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument(
+        "--worker-class", default="sync", help="gunicorn worker class: sync or gthread"
+    )
+    parser.add_argument(
+        "--gunicorn-threads", type=int, default=1, help="threads per worker (gthread)"
+    )
     parser.add_argument("--port", type=int, default=8160)
     parser.add_argument("--recaptcha-port", type=int, default=8171)
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
@@ -471,7 +478,14 @@ def main() -> None:
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "settings": {
             key: getattr(args, key)
-            for key in ("duration", "threads", "connections", "workers", "worker_class")
+            for key in (
+                "duration",
+                "threads",
+                "connections",
+                "workers",
+                "worker_class",
+                "gunicorn_threads",
+            )
         },
         "cpu_count": os.cpu_count(),
         "load_average_at_start": os.getloadavg(),

@@ -24,6 +24,8 @@ from django_recaptcha import client
 from django_recaptcha.fields import ReCaptchaField
 from django_recaptcha.widgets import ReCaptchaV2Checkbox, ReCaptchaV3
 
+from comments.sanitize import strip_control_characters
+
 logger = logging.getLogger(__name__)
 
 ACTION = "comment"
@@ -140,6 +142,9 @@ class CommentCaptchaField(ReCaptchaField):
             widget = CommentReCaptchaV3(action=ACTION)
         super().__init__(widget=widget, **kwargs)
         self.required = False
+
+    def to_python(self, value):
+        return strip_control_characters(super().to_python(value))
 
     def validate(self, value):
         """Deliberately empty: verification happens in verify_captcha."""

@@ -73,9 +73,9 @@ class CommentForm(forms.Form):
         label="Save my name, email, and website in this browser for the next time I comment.",
         required=False,
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
-    honeypot = forms.CharField(
+    parent = TextField(required=False, widget=forms.HiddenInput)
+    timestamp = TextField(required=False, widget=forms.HiddenInput)
+    honeypot = TextField(
         label="Leave this field empty",
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
@@ -118,10 +118,10 @@ class CommentForm(forms.Form):
 
     def clean_parent(self):
         """The approved comment on this article being answered; anything else posts top-level."""
-        parent_id = self.cleaned_data.get("parent")
-        if not parent_id:
+        parent_id = self.cleaned_data.get("parent", "")
+        if not parent_id.isascii() or not parent_id.isdigit() or len(parent_id) > 18:
             return None
-        return Comment.objects.approved().filter(pk=parent_id, article=self.article).first()
+        return Comment.objects.approved().filter(pk=int(parent_id), article=self.article).first()
 
     def spam_signals(self):
         return spam.honeypot_signals(self.cleaned_data.get("honeypot", "")) + (

@@ -9,10 +9,11 @@ Design (see also the README's deployment guide):
   no Authorization header. A session (staff), the comment author's saved
   details, the pending-comments cookie or the replica pin all bypass the cache
   and get ``Cache-Control: private``.
-- Keys contain generation counters kept in the same cache, so any process or
-  server sharing it (Redis) stops serving a page the moment one of them bumps a
-  counter: ``content`` (any article, tag, author, outlet, quotation, site or
-  discussion settings change: every page), ``lists`` (approved comments
+- Each stored page records the generation counters it was rendered under;
+  the counters live in the same cache and are read with the page in one round
+  trip, so any process or server sharing it (Redis) stops serving a page the
+  moment one of them bumps a counter: ``content`` (any article, tag, author,
+  outlet, quotation, site or discussion settings change: every page), ``lists`` (approved comments
   changed somewhere: list pages show comment counts, feeds show comments) and
   one per article page (its comments changed). Counters are seeded from the
   clock, so a counter evicted and re-created never repeats an old value.
@@ -108,14 +109,18 @@ def _seed() -> int:
     return time.time_ns() // 1000
 
 
-def _generations(keys: list[str]) -> list[int]:
-    values = cache.get_many(keys)
+def _generations(keys: list[str], also: tuple[str, ...] = ()) -> tuple[list[int], dict]:
+    """
+    The counters for keys (created when missing), and in the same round trip
+    to the cache the values of the keys in also.
+    """
+    values = cache.get_many([*keys, *also])
     missing = [key for key in keys if key not in values]
     if missing:
         for key in missing:
             cache.add(key, _seed(), timeout=None)
         values.update(cache.get_many(missing))
-    return [int(values.get(key, 0)) for key in keys]
+    return [int(values.get(key, 0)) for key in keys], values
 
 
 def _bump_now(keys: Iterable[str]) -> None:
@@ -243,7 +248,7 @@ def _storable_query(request: HttpRequest) -> bool:
     )
 
 
-def _page_key(request: HttpRequest, generations: list[int]) -> str:
+def _page_key(request: HttpRequest) -> str:
     query = sorted(
         (name, value)
         for name, values in request.GET.lists()
@@ -252,7 +257,7 @@ def _page_key(request: HttpRequest, generations: list[int]) -> str:
     )
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"{PREFIX}:page:v2:{'.'.join(map(str, generations))}:{digest}"
+    return f"{PREFIX}:page:v3:{digest}"
 
 
 def _public(response: HttpResponse) -> None:
@@ -287,8 +292,9 @@ def _freeze_timestamps(content: bytes) -> tuple[bytes, bool]:
 class _Miss:
     """A page rendered for anonymous readers, to be stored on the way out."""
 
-    def __init__(self, key: str, lifetime: int, pin_token):
+    def __init__(self, key: str, generations: list[int], lifetime: int, pin_token):
         self.key = key
+        self.generations = generations
         self.lifetime = lifetime
         self.pin_token = pin_token
 
@@ -328,18 +334,20 @@ class PageCacheMiddleware:
             return None
         if not _storable_query(request):
             return None
+        # One round trip: the counters and the stored page, which is valid
+        # only if it was rendered under the counters' current values.
         keys = [CONTENT, LISTS if scope == "lists" else _article_key(request.path)]
-        generations = _generations(keys)
-        key = _page_key(request, generations)
-        entry = cache.get(key)
-        if entry is not None:
+        key = _page_key(request)
+        generations, values = _generations(keys, also=(key,))
+        entry = values.get(key)
+        if entry is not None and entry.get("generations") == generations:
             response = self._replay(request, entry)
             request._page_cache = response
             return response
         if request.method != "GET":
             return None
         lifetime = _lifetime(generations[0])
-        request._page_cache = _Miss(key, lifetime, routers.pin())
+        request._page_cache = _Miss(key, generations, lifetime, routers.pin())
         return None
 
     def _replay(self, request: HttpRequest, entry: dict) -> HttpResponse:
@@ -425,7 +433,15 @@ class PageCacheMiddleware:
                 part.decode() if index % 2 else part
                 for index, part in enumerate(PLACEHOLDERS.split(content))
             ]
-        entry = {"status": response.status_code, "parts": parts, "headers": headers, "csrf": csrf}
+        entry = {
+            # The counters read before rendering: a change made meanwhile
+            # bumped them, so this entry can never be served after it.
+            "generations": miss.generations,
+            "status": response.status_code,
+            "parts": parts,
+            "headers": headers,
+            "csrf": csrf,
+        }
         cache.set(miss.key, entry, miss.lifetime)
 
 

@@ -449,9 +449,9 @@ def test_generation_counters_survive_eviction_without_repeating(article):
     """A counter lost from the cache comes back larger, so old pages stay unreachable."""
     from strategist.cache import CONTENT, _generations
 
-    before = _generations([CONTENT])[0]
+    before = _generations([CONTENT])[0][0]
     cache.delete(CONTENT)
-    after = _generations([CONTENT])[0]
+    after = _generations([CONTENT])[0][0]
     assert after > before
 
 
@@ -473,3 +473,22 @@ def test_pages_rendered_for_the_cache_read_from_the_primary(article, monkeypatch
     reader.cookies["some_preference"] = "1"
     get(reader, article.get_absolute_url())  # a bypass, for this reader only
     assert pinned == [True, False]
+
+
+def test_a_change_made_while_a_page_renders_is_not_hidden_by_it(article, monkeypatch):
+    """A page rendered while a moderator approves a comment is not served afterwards."""
+    from posts.views import ArticleDetailView
+
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING, body="Mid-render.")
+    original = ArticleDetailView.get_context_data
+
+    def approve_meanwhile(self, **kwargs):
+        context = original(self, **kwargs)  # the comments are read...
+        Comment.objects.filter(pk=comment.pk).approve()  # ...then approved elsewhere
+        return context
+
+    monkeypatch.setattr(ArticleDetailView, "get_context_data", approve_meanwhile)
+    first = get(Client(), article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    monkeypatch.setattr(ArticleDetailView, "get_context_data", original)
+    assert visible_to_readers(article.get_absolute_url(), "Mid-render.")

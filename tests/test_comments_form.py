@@ -335,3 +335,22 @@ class TestClosed:
     def test_zero_days_never_closes(self, client):
         old = ArticleFactory(pub_date=timezone.now() - timedelta(days=4000))
         assert post(client, old).status_code == 302
+
+
+class TestOddHiddenFields:
+    @pytest.mark.parametrize(
+        "overrides",
+        [
+            {"parent": "1 again"},
+            {"parent": "9" * 40},
+            {"parent": "\x00"},
+            {"parent": "١٢"},  # Arabic-Indic digits
+            {"timestamp": "\x00"},
+            {"captcha": "tok\x00en"},
+            {"honeypot": "\x00"},
+        ],
+    )
+    def test_odd_hidden_values_never_block_a_reader(self, client, article, overrides):
+        response = post(client, article, **overrides)
+        assert response.status_code == 302
+        assert Comment.objects.get().parent is None

@@ -341,6 +341,20 @@ def test_newer_export_updates_what_changed(imported, tmp_path):
     assert "Authors: 0 imported, 1 updated, 1 unchanged" in out
 
 
+def test_page_cache_is_invalidated_when_only_comments_change(imported, tmp_path, monkeypatch):
+    from strategist import cache
+
+    calls = []
+    monkeypatch.setattr(cache, "invalidate_all", lambda: calls.append(True))
+    run_import(SMALL)
+    assert calls == []  # nothing changed
+    path = tmp_path / "newer.xml"
+    path.write_text(SMALL.read_text().replace("Twice? Which years?", "Twice? Which two years?"))
+    out = run_import(path)
+    assert "Comments: 0 imported, 1 updated, 5 unchanged" in out
+    assert calls == [True]
+
+
 def test_dry_run_writes_nothing_and_reports_the_same_counts(db):
     out = run_import(SMALL, "--dry-run")
     assert Article.objects.count() == 0

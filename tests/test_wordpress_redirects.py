@@ -62,6 +62,14 @@ def test_post_id_query_works_on_any_path(client):
     assert response["Location"] == "/2024/02/leap-day-column/"
 
 
+def test_post_id_query_does_not_hijack_the_admin_pagination(admin_client):
+    Article.objects.filter(wordpress_id=107).update(wordpress_id=1)
+    assert admin_client.get("/?p=1").status_code == 301
+    response = admin_client.get("/admin/posts/article/?p=1")
+    assert response.status_code == 200
+    assert b"Why turnout beats persuasion" in response.content
+
+
 def test_new_address_is_not_stored_as_an_old_one():
     assert not LegacyRedirect.objects.filter(old_path="/2024/05/why-turnout-matters/").exists()
     assert not LegacyRedirect.objects.filter(old_path="/tag/turnout/").exists()

@@ -281,11 +281,17 @@ class WordPressImporter:
                 self.import_term(record.taxonomy, record.slug, record.name, record.parent_slug)
             elif isinstance(record, wxr.Channel):
                 self.read_channel(record)
-        # Comments are written in bulk (no signals): drop every cached page.
+        if any(self.report.count(kind, "imported") or self.report.count(kind, "updated")
+               for kind in ImportReport.KINDS):  # fmt: skip
+            self._invalidate_page_cache()
+        return self.report
+
+    @staticmethod
+    def _invalidate_page_cache() -> None:
+        """Comments are written in bulk, without the signals the page cache listens to."""
         from strategist.cache import invalidate_all
 
         invalidate_all()
-        return self.report
 
     def read_channel(self, channel: wxr.Channel) -> None:
         self.report.wxr_version = channel.wxr_version

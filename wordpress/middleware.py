@@ -3,7 +3,9 @@ Answer the old WordPress addresses with a 301 to the pages they became.
 
 Like django.contrib.redirects' RedirectFallbackMiddleware, old paths are only
 looked up when the site has nothing else at that address (a 404). WordPress's
-``?p=ID`` links are answered on any path, since ``/?p=ID`` is the home page.
+``?p=ID`` links are answered on the home page, where WordPress wrote them, and
+on any other path that is a 404 (never on pages of ours that use ``?p=``, such
+as the admin's lists).
 Targets are read through the foreign keys at request time, so an article whose
 slug or date was edited after the import is still found.
 """
@@ -19,14 +21,15 @@ class LegacyRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD"):
+        if request.method in ("GET", "HEAD") and request.path == "/":
             target = self.post_id_target(request.GET.get("p", ""))
             if target:
                 return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        target = self.old_path_target(request.path)
+        # ?p= elsewhere only where the site has nothing: the admin's lists use ?p= too.
+        target = self.post_id_target(request.GET.get("p", "")) or self.old_path_target(request.path)
         if target and target != request.path:
             return HttpResponsePermanentRedirect(target)
         return response

@@ -77,11 +77,31 @@ def serve(transactional_db, servers_dir, static_root, fake_recaptcha, request):
         print("\n".join(s.output() for s in started))  # noqa: T201
 
 
+def _running_browser(request):
+    """
+    The session's Chromium if tests/browser/conftest.py already started one:
+    Playwright's sync API allows one instance at a time in a thread.
+    """
+    manager = request._fixturemanager
+    by_node = getattr(manager, "_arg2node2fixturedefs", {}).get("browser", {})  # pytest >= 9
+    by_id = getattr(manager, "_arg2fixturedefs", {}).get("browser", ())  # pytest 8
+    fixturedefs = [d for defs in by_node.values() for d in defs] + list(by_id)
+    for fixturedef in fixturedefs:
+        cached = getattr(fixturedef, "cached_result", None)
+        if cached is not None and cached[2] is None:
+            return cached[0]
+    return None
+
+
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(request):
     """Debian's Chromium through Playwright, headless, for one test module."""
     from tests.security.browser import CHROMIUM
 
+    running = _running_browser(request)
+    if running is not None:
+        yield running
+        return
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: bin/test installs it (apt-get)")
     from playwright.sync_api import sync_playwright

@@ -77,9 +77,10 @@ def test_comment_payloads_are_inert(client, fake_google, browse, live_server):
             REMOTE_ADDR=f"10.9.{n // 200}.{n % 200 + 1}",
         )
         statuses[payload] = response.status_code
-    # Null characters are refused by the form (400, text kept); all the rest is stored.
+    # Only a null character may make the form refuse a payload (400, text kept);
+    # dropping it instead is as good. Every other payload is stored.
     refused = {p for p, status in statuses.items() if status != 302}
-    assert refused == {p for p in XSS_PAYLOADS if "\x00" in p}, refused
+    assert refused <= {p for p in XSS_PAYLOADS if "\x00" in p}, refused
     assert all(statuses[p] == 400 for p in refused)
     stored = Comment.objects.filter(article=article)
     assert stored.count() == len(XSS_PAYLOADS) - len(refused)
