@@ -101,8 +101,10 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     search_fields = ["body", "author_name", "author_email", "ip_address"]
     ordering = ["-submitted", "-id"]
-    raw_id_fields = ["article", "parent", "user"]
     readonly_fields = [
+        "article",
+        "parent",
+        "user",
         "status",
         "captcha_score",
         "ip_address",
@@ -219,7 +221,7 @@ class CommentAdmin(admin.ModelAdmin):
             (
                 (reverse(f"admin:comments_comment_{action}", args=[obj.pk]), label)
                 for action, label in buttons
-            ),  # fmt: skip
+            ),
         )
 
     @admin.display(description="as readers see it")

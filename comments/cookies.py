@@ -38,8 +38,9 @@ def _set(response, name, value, salt, max_age):
 
 def saved_author(request) -> dict:
     """The saved name, email and website, or {} when the reader saved none."""
-    raw = request.get_signed_cookie(AUTHOR_COOKIE, default=None, salt=AUTHOR_SALT,
-                                    max_age=AUTHOR_MAX_AGE)  # fmt: skip
+    raw = request.get_signed_cookie(
+        AUTHOR_COOKIE, default=None, salt=AUTHOR_SALT, max_age=AUTHOR_MAX_AGE
+    )
     if not raw:
         return {}
     try:
@@ -62,8 +63,9 @@ def forget_author(request, response) -> None:
 
 
 def own_comment_ids(request) -> list[int]:
-    raw = request.get_signed_cookie(PENDING_COOKIE, default="", salt=PENDING_SALT,
-                                    max_age=PENDING_MAX_AGE)  # fmt: skip
+    raw = request.get_signed_cookie(
+        PENDING_COOKIE, default="", salt=PENDING_SALT, max_age=PENDING_MAX_AGE
+    )
     ids = []
     for part in raw.split(","):
         if part.isdigit():

@@ -105,8 +105,9 @@ class DiscussionSettings(models.Model):
         return _lines(self.disallowed_words)
 
     def moderator_email_list(self) -> list[str]:
-        return [address for line in _lines(self.moderator_emails) for address in line.split(",")
-                if address.strip()]  # fmt: skip
+        """The moderator addresses, one per line (commas also separate them)."""
+        addresses = ",".join(_lines(self.moderator_emails)).split(",")
+        return [address.strip() for address in addresses if address.strip()]
 
     def comments_open_for(self, article) -> bool:
         """False when the article's switch is off or it is older than close_after_days."""

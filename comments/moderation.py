@@ -30,8 +30,10 @@ class Decision:
     reasons: list[tuple[str, str]] = field(default_factory=list)
 
     def hold_reasons(self, comment) -> list[HoldReason]:
-        return [HoldReason(comment=comment, code=code, detail=detail[:300])
-                for code, detail in self.reasons]  # fmt: skip
+        return [
+            HoldReason(comment=comment, code=code, detail=detail[:300])
+            for code, detail in self.reasons
+        ]
 
 
 def count_links(body_html: str) -> int:

@@ -33,8 +33,9 @@ def min_seconds() -> float:
 
 def sign_timestamp(article_id: int, now: float | None = None) -> str:
     """The value of the form's hidden timestamp field for an article."""
-    return signing.dumps([article_id, int(now if now is not None else time.time())],
-                         salt=TIMESTAMP_SALT)  # fmt: skip
+    return signing.dumps(
+        [article_id, int(now if now is not None else time.time())], salt=TIMESTAMP_SALT
+    )
 
 
 def timestamp_signals(value: str, article_id: int, now: float | None = None):

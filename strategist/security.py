@@ -46,7 +46,6 @@ PERMISSIONS_POLICY = ", ".join(
         "payment",
         "usb",
         "xr-spatial-tracking",
-        "interest-cohort",
         "browsing-topics",
     )
 )

@@ -117,8 +117,9 @@ class TestDuplicate:
 
     def test_email_case_does_not_hide_a_duplicate(self, client, article):
         post(client, article, comment="Same words.")
-        response = post(client, article, ip="192.0.2.98", comment="Same words.",
-                        email="Jane.Reader@EXAMPLE.org")  # fmt: skip
+        response = post(
+            client, article, ip="192.0.2.98", comment="Same words.", email="Jane.Reader@EXAMPLE.org"
+        )
         assert response.status_code == 409
 
     @pytest.mark.parametrize(
@@ -185,6 +186,10 @@ class TestClientIp:
     def test_stored_on_the_comment_from_the_trusted_header(self, client, article, settings):
         settings.TRUSTED_PROXY_COUNT = 1
         data = comment_data(article)
-        client.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="10.0.0.1",
-                    HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")  # fmt: skip
+        client.post(
+            f"/comments/post/{article.pk}/",
+            data,
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+        )
         assert Comment.objects.get().ip_address == "203.0.113.9"

@@ -46,8 +46,9 @@ def held(article=None, **kwargs):
     comment = CommentFactory(
         article=article or ArticleFactory(), status=Comment.Status.PENDING, **kwargs
     )
-    HoldReason.objects.create(comment=comment, code=HoldReason.Code.LOW_SCORE,
-                              detail="score 0.1, threshold 0.5")  # fmt: skip
+    HoldReason.objects.create(
+        comment=comment, code=HoldReason.Code.LOW_SCORE, detail="score 0.1, threshold 0.5"
+    )
     return comment
 
 
@@ -218,8 +219,12 @@ class TestQueue:
     )
     def test_search(self, moderator_client, query, field):
         target = held(**field)
-        held(body="Unrelated", author_name="Other", author_email="o@example.org",
-             ip_address="192.0.2.1")  # fmt: skip
+        held(
+            body="Unrelated",
+            author_name="Other",
+            author_email="o@example.org",
+            ip_address="192.0.2.1",
+        )
         html = moderator_client.get(CHANGELIST, {"q": query}).content.decode()
         assert f'value="{target.pk}"' in html
         assert "Unrelated" not in html
@@ -244,7 +249,7 @@ class TestQueue:
                     author_email=f"r{i}@example.org",
                     body=f"Bulk {i}",
                     status=Comment.Status.PENDING,
-                )  # fmt: skip
+                )
                 for i in range(480)
             ]
         )

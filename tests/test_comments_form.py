@@ -10,7 +10,7 @@ from django.utils import timezone
 from comments import cookies
 from comments.models import Comment, DiscussionSettings
 from tests.comment_helpers import comment_data
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,11 @@ class TestRendering:
     def test_renders_django_recaptcha_v3_widget_with_comment_action(self, client, article):
         html = client.get(article.get_absolute_url()).content.decode()
         assert "recaptcha/api.js?render=" in html
-        assert re.search(r'<input type="hidden" name="captcha" data-action="comment"[^>]*'
-                         r'class="g-recaptcha"', html)  # fmt: skip
+        assert re.search(
+            r'<input type="hidden" name="captcha" data-action="comment"[^>]*'
+            r'class="g-recaptcha"',
+            html,
+        )
         assert "<script>" not in html.split('id="comments"')[1]  # no inline script
 
     def test_v2_checkbox_by_setting(self, client, article, settings):
@@ -354,3 +357,10 @@ class TestOddHiddenFields:
         response = post(client, article, **overrides)
         assert response.status_code == 302
         assert Comment.objects.get().parent is None
+
+
+def test_staff_preview_of_a_draft_has_no_form(client):
+    client.force_login(UserFactory(username="previewer", is_staff=True))
+    draft = ArticleFactory(status="draft")
+    html = client.get(draft.get_absolute_url()).content.decode()
+    assert 'id="commentform"' not in html

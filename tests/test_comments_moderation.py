@@ -61,8 +61,11 @@ class TestApprovalPolicy:
         discussion.save()
         # Same email with another name, or a pending comment, does not count.
         CommentFactory(author_name="Somebody Else", author_email="jane.reader@example.org")
-        CommentFactory(author_name="Jane Reader", author_email="jane.reader@example.org",
-                       status=Comment.Status.PENDING)  # fmt: skip
+        CommentFactory(
+            author_name="Jane Reader",
+            author_email="jane.reader@example.org",
+            status=Comment.Status.PENDING,
+        )
         comment = post(client, article)
         assert comment.status == Comment.Status.PENDING
         assert reasons(comment) == [(Code.FIRST_COMMENT, "")]

@@ -32,8 +32,12 @@ def seeded(fake_google):
     discussion.approval_policy = DiscussionSettings.ApprovalPolicy.APPROVE
     discussion.save()
     article = ArticleFactory(title="Where the votes are")
-    top = CommentFactory(article=article, author_email=CANARY, author_name="Canary",
-                         author_url="https://canary.example")  # fmt: skip
+    top = CommentFactory(
+        article=article,
+        author_email=CANARY,
+        author_name="Canary",
+        author_url="https://canary.example",
+    )
     CommentFactory(article=article, parent=top, author_email=CANARY.lower())
     CommentFactory(article=article, status=Comment.Status.PENDING, author_email=CANARY)
     return article

@@ -55,9 +55,12 @@ class ArticlePageQueryCountTests(TestCase):
     def test_own_pending_comments_cost_no_extra_query(self):
         baseline, _ = self.count(self.large)
         held = Comment.objects.create(
-            article=self.large, author_name="Me", author_email="me@example.org",
-            body="Mine, held", status=Comment.Status.PENDING,
-        )  # fmt: skip
+            article=self.large,
+            author_name="Me",
+            author_email="me@example.org",
+            body="Mine, held",
+            status=Comment.Status.PENDING,
+        )
         response = self.client.get("/")
         response.cookies.clear()
         from django.http import HttpResponse

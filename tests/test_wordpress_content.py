@@ -164,6 +164,7 @@ def test_stored_body_always_renders_to_what_was_converted(parts, joiner):
 )
 def test_comment_renderer_gives_what_sanitize_comment_gives(bodies):
     bodies += [
+        "\x08",  # dropped by the parser: sanitized alone
         "see https://example.org/page and www.example.com.",
         "a & b < c",
         "<strong>unclosed",

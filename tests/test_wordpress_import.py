@@ -254,6 +254,15 @@ def test_comments_keep_thread_and_details(imported):
     assert comments[203].body_html == "<p>2018 and 2022, both <strong>midterms</strong>.</p>"
     # An address that is not one is left empty.
     assert comments[205].ip_address is None
+    # So is a website that is not http(s): it would be a link on the page.
+    assert comments[204].author_url == ""
+
+
+def test_bad_website_is_reported(imported):
+    assert (
+        "comment 204 on post 101: website “javascript:alert(document.cookie)” is not an "
+        "http(s) address, left out." in imported
+    )
 
 
 def test_comment_statuses(imported):

@@ -173,3 +173,28 @@ def test_every_stored_address_of_a_published_article_lands_on_it(client):
         assert client.get(response["Location"]).status_code == 200
         checked += 1
     assert checked == 14
+
+
+def test_middleware_queries_only_for_404s_and_home_page_post_ids(rf, django_assert_num_queries):
+    from django.http import HttpResponse, HttpResponseNotFound
+
+    from wordpress.middleware import LegacyRedirectMiddleware
+
+    found = LegacyRedirectMiddleware(lambda request: HttpResponse("page"))
+    missing = LegacyRedirectMiddleware(lambda request: HttpResponseNotFound("no"))
+    with django_assert_num_queries(0):
+        assert found(rf.get("/2024/05/why-turnout-matters/")).status_code == 200
+        assert found(rf.get("/tag/turnout/?p=101")).status_code == 200
+    with django_assert_num_queries(1):
+        assert missing(rf.get("/no-such-page/")).status_code == 404
+    with django_assert_num_queries(1):
+        assert missing(rf.get("/why-turnout-matters/")).status_code == 301
+    with django_assert_num_queries(1):
+        assert found(rf.get("/?p=101")).status_code == 301
+
+
+def test_admin_lists_old_addresses(admin_client):
+    response = admin_client.get("/admin/wordpress/legacyredirect/?q=turnout")
+    assert response.status_code == 200
+    assert b"/2024/05/14/why-turnout-matters/" in response.content
+    assert admin_client.get("/admin/wordpress/wordpressterm/").status_code == 200

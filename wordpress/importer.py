@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -67,6 +67,14 @@ COMMENT_FIELDS = [
 _PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
+# Characters the HTML parser drops or replaces: comments holding them are sanitized alone.
+_CONTROL_OR_NONCHARACTER = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(
+        chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17)
+    )
+    + "]"
+)
 
 
 def plain_text(value: str) -> str:
@@ -208,7 +216,10 @@ class CommentRenderer:
         simple = [
             index
             for index, body in enumerate(bodies)
-            if body.strip() and "<" not in body and self.separator not in body
+            if body.strip()
+            and "<" not in body
+            and self.separator not in body
+            and not _CONTROL_OR_NONCHARACTER.search(body)
         ]
         if self.batching and len(simple) > 2:
             joined = f"\n\n{self.separator}\n\n".join(bodies[index] for index in simple)
@@ -636,6 +647,9 @@ class WordPressImporter:
         if len(url) > 200:
             self.report.warn(f"{where}: website address longer than 200 characters, left out.")
             url = ""
+        elif url and not self._valid_url(url):
+            self.report.warn(f"{where}: website “{url}” is not an http(s) address, left out.")
+            url = ""
         email = record.author_email.strip()
         body = record.content.replace("\r\n", "\n")
         parent = record.parent if record.parent else None
@@ -762,6 +776,14 @@ class WordPressImporter:
             return False
         try:
             validate_email(value)
+        except ValidationError:
+            return False
+        return True
+
+    @staticmethod
+    def _valid_url(value: str) -> bool:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
         except ValidationError:
             return False
         return True

@@ -31,7 +31,8 @@ def comments_section(context, article):
     request = context["request"]
     discussion = DiscussionSettings.load()
     comments = list(Comment.objects.for_article_page(article, cookies.own_comment_ids(request)))
-    comments_open = discussion.comments_open_for(article)
+    # A staff preview of a draft shows no form: posting needs a published article.
+    comments_open = article.is_published() and discussion.comments_open_for(article)
     form = context.get("comment_form")
     if form is not None:
         reply_to = _reply_target(form.data.get("parent"), comments)

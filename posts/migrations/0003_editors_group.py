@@ -22,9 +22,14 @@ def create_editors(apps, schema_editor):
     # Permissions are normally created after all migrations have run; make
     # sure the posts ones exist now.
     posts_config = apps.get_app_config("posts")
-    posts_config.models_module = True
-    create_permissions(posts_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-    posts_config.models_module = None
+    models_module = getattr(posts_config, "models_module", None)
+    posts_config.models_module = True  # create_permissions skips apps without one.
+    try:
+        create_permissions(
+            posts_config, apps=apps, verbosity=0, using=schema_editor.connection.alias
+        )
+    finally:
+        posts_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -35,7 +40,8 @@ def create_editors(apps, schema_editor):
     permissions = Permission.objects.using(db).filter(
         content_type__app_label="posts", codename__in=codenames
     )
-    assert permissions.count() == len(codenames), "posts permissions are missing"
+    if permissions.count() != len(codenames):
+        raise RuntimeError("Some posts permissions are missing; cannot create the Editors group.")
     group, _ = Group.objects.using(db).get_or_create(name=EDITORS)
     group.permissions.set(permissions)
 

@@ -4,15 +4,23 @@ from unittest import mock
 
 import pytest
 from django.db import InterfaceError, OperationalError
+from django.db.backends.utils import CursorWrapper
 
 from tests.factories import ArticleFactory
 
 
-def _broken_cursor(exc):
-    return mock.patch(
-        "django.db.backends.utils.CursorWrapper.execute",
-        side_effect=exc,
-    )
+def _broken_cursor(exc, after: int = 0):
+    """The database answers ``after`` queries, then every query fails with ``exc``."""
+    real_execute = CursorWrapper.execute
+    calls = []
+
+    def execute(self, *args, **kwargs):
+        calls.append(args[0] if args else "")
+        if len(calls) > after:
+            raise exc
+        return real_execute(self, *args, **kwargs)
+
+    return mock.patch.object(CursorWrapper, "execute", execute)
 
 
 @pytest.mark.django_db
@@ -24,10 +32,12 @@ def _broken_cursor(exc):
     ],
     ids=["operational", "interface"],
 )
-def test_outage_gives_a_friendly_503(client, exc):
+@pytest.mark.parametrize("after", [0, 1, 2], ids=["at-once", "after-1-query", "after-2-queries"])
+def test_outage_gives_a_friendly_503(client, exc, after, settings):
+    settings.PAGE_CACHE_ENABLED = False
     article = ArticleFactory()
     for path in ("/", article.get_absolute_url()):
-        with _broken_cursor(exc):
+        with _broken_cursor(exc, after=after):
             response = client.get(path)
         assert response.status_code == 503, path
         assert response["Retry-After"] == "30"
