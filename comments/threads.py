@@ -13,6 +13,7 @@ class ThreadNode:
     can_reply: bool = False
     opens_children: bool = False
     closes: range = range(0)
+    html: str = ""
 
 
 def build_thread(comments, max_depth: int) -> list[ThreadNode]:

@@ -312,6 +312,23 @@ class TestModerating:
         comment.refresh_from_db()
         assert comment.status == Comment.Status.PENDING
 
+    def test_moderator_edits_text_and_html_follows(self, moderator_client):
+        comment = held(body="Tpyo here")
+        response = moderator_client.post(
+            f"{CHANGELIST}{comment.pk}/change/",
+            {
+                "author_name": comment.author_name,
+                "author_email": comment.author_email,
+                "author_url": "",
+                "body": "Typo fixed, see https://example.com",
+            },
+        )
+        assert response.status_code == 302
+        comment.refresh_from_db()
+        assert comment.body == "Typo fixed, see https://example.com"
+        assert 'rel="nofollow ugc noopener"' in comment.body_html
+        assert comment.status == Comment.Status.PENDING  # editing is not approving
+
     def test_spam_row_action(self, moderator_client):
         comment = held()
         moderator_client.post(reverse("admin:comments_comment_spam", args=[comment.pk]))

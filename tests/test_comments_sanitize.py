@@ -148,3 +148,26 @@ def test_control_characters_dropped_from_form_and_feeds(client, fake_google):
         response = client.get(url)
         assert response.status_code == 200
         assert b"\x02" not in response.content and b"\x1b" not in response.content
+
+
+def test_rendered_comment_escapes_everything_from_the_reader():
+    from datetime import UTC, datetime
+
+    from comments.render import render_comment
+
+    comment = Comment(
+        pk=7,
+        author_name='Eve "><img src=x onerror=alert(1)>',
+        author_url='https://e.example/"onmouseover="alert(1)',
+        body_html="<p>ok</p>",
+        status=Comment.Status.APPROVED,
+        submitted=datetime(2026, 1, 5, 15, 4, tzinfo=UTC),
+    )
+    html = render_comment(comment, depth=2, reply_link=True)
+    assert "<img" not in html
+    assert '"onmouseover' not in html
+    assert 'data-author="Eve &quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in html
+    assert 'href="https://e.example/&quot;onmouseover=&quot;alert(1)"' in html
+    assert 'id="comment-7" class="comment depth-2"' in html
+    assert "January 5, 2026 at 10:04 a.m." in html  # America/New_York
+    assert 'datetime="2026-01-05T10:04:00-05:00"' in html

@@ -1,9 +1,11 @@
 from django import template
+from django.utils import timezone
 
 from comments import cookies
 from comments.captcha import captcha_version
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
+from comments.render import render_comment
 from comments.threads import build_thread
 
 register = template.Library()
@@ -45,9 +47,15 @@ def comments_section(context, article):
             initial["parent"] = reply_to.pk
         form = CommentForm(article=article, initial=initial)
     approved_count = sum(1 for comment in comments if comment.is_approved())
+    thread = build_thread(comments, discussion.thread_depth)
+    tz = timezone.get_current_timezone()
+    for node in thread:
+        node.html = render_comment(
+            node.comment, depth=node.depth, reply_link=comments_open and node.can_reply, tz=tz
+        )
     return {
         "article": article,
-        "thread": build_thread(comments, discussion.thread_depth),
+        "thread": thread,
         "approved_count": approved_count,
         "comments_open": comments_open,
         "form": form,
