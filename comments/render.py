@@ -26,9 +26,12 @@ def display_time(moment: datetime, tz: tzinfo | None = None) -> str:
 
 
 def render_comment(
-    comment, *, depth: int, reply_link: bool, tz: tzinfo | None = None
+    comment, *, depth: int, reply_link: bool, page_url: str = "", tz: tzinfo | None = None
 ) -> SafeString:
-    """The opening <li> and the comment's <article>; the caller closes the item."""
+    """
+    The opening <li> and the comment's <article>; the caller closes the item.
+    ``page_url`` is the article's address, for the no-JavaScript Reply link.
+    """
     tz = tz or timezone.get_current_timezone()
     pk = int(comment.pk)
     name = escape(comment.author_name)
@@ -38,7 +41,8 @@ def render_comment(
     )
     approved = comment.is_approved()
     reply = (
-        f'<p class="reply"><a class="comment-reply-link" href="?replytocom={pk}#respond"'
+        f'<p class="reply"><a class="comment-reply-link"'
+        f' href="{escape(page_url)}?replytocom={pk}#respond"'
         f' data-comment-id="{pk}" data-author="{name}" rel="nofollow"'
         f' aria-label="Reply to {name}">Reply</a></p>\n'
         if reply_link and approved

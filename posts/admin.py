@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from posts import images
+from posts.rendering import quotation_markers
 from posts.models import Article, Author, Outlet, Quotation, SiteSettings, Tag
 
 IMAGE_CONTENT_TYPES = {
@@ -45,8 +47,46 @@ class ImagePreviewWidget(admin.widgets.AdminFileWidget):
     template_name = "admin/posts/image_preview_widget.html"
 
 
+class QuotationFormSet(forms.BaseInlineFormSet):
+    """
+    Every ``[quote N]`` marker in the body must name a quotation submitted
+    with it (not deleted), and stand on a line of its own.
+    """
+
+    def clean(self):
+        super().clean()
+        placed, misplaced = quotation_markers(self.instance.body or "")
+        orders = {
+            form.cleaned_data["order"]
+            for form in self.forms
+            if form.cleaned_data.get("order") is not None
+            and not (self.can_delete and self._should_delete_form(form))
+        }
+        errors = [
+            ValidationError(
+                "The body places [quote %(order)s] but there is no quotation %(order)s below: "
+                "add it or remove the marker.",
+                code="unknown_quotation",
+                params={"order": order},
+            )
+            for order in sorted(placed - orders)
+        ]
+        errors += [
+            ValidationError(
+                "Put [quote %(order)s] on a line of its own in the body to place the quotation "
+                "there.",
+                code="misplaced_quotation_marker",
+                params={"order": order},
+            )
+            for order in sorted(misplaced)
+        ]
+        if errors:
+            raise ValidationError(errors)
+
+
 class QuotationInline(admin.StackedInline):
     model = Quotation
+    formset = QuotationFormSet
     extra = 0
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     autocomplete_fields = ["outlet"]

@@ -3,7 +3,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -266,6 +266,13 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The stored image files, deleted once a new image replaces them.
+        article._stored_image_files = article.image_files()
+        return article
+
     def clean(self):
         super().clean()
         if self.featured_image and not self.featured_image_alt.strip():
@@ -285,6 +292,35 @@ class Article(models.Model):
         elif not self.featured_image._committed:
             self._store_featured_image()
         super().save(*args, **kwargs)
+        self._delete_image_files_on_commit(
+            getattr(self, "_stored_image_files", set()) - self.image_files(), kwargs.get("using")
+        )
+        self._stored_image_files = self.image_files()
+
+    def delete(self, *args, **kwargs):
+        files = self.image_files()
+        result = super().delete(*args, **kwargs)
+        self._delete_image_files_on_commit(files, kwargs.get("using"))
+        return result
+
+    def image_files(self) -> set[str]:
+        """The names in storage of the featured image and its renditions."""
+        names = {rendition["name"] for rendition in self.image_renditions.values()}
+        if self.featured_image:
+            names.add(self.featured_image.name)
+        return names
+
+    def _delete_image_files_on_commit(self, names: set[str], using=None) -> None:
+        """Remove files no longer used, once the change is committed (never on a rollback)."""
+        if not names:
+            return
+        storage = self.featured_image.storage
+
+        def delete_files():
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files, using=using or self._state.db)
 
     def _store_featured_image(self):
         """Re-encode a new featured image and make its renditions (see posts.images)."""

@@ -90,6 +90,20 @@ def render_body(text: str) -> str:
 QUOTATION_MARKER = re.compile(r"<p>\s*\[quote\s+(\d+)\]\s*</p>", re.IGNORECASE)
 
 
+_ANY_MARKER = re.compile(r"\[quote\s+(\d+)\]", re.IGNORECASE)
+
+
+def quotation_markers(text: str) -> tuple[set[int], set[int]]:
+    """
+    The quotation numbers an editor's body places: ``(placed, misplaced)``,
+    where misplaced markers are not on a line of their own and would be shown
+    as text.
+    """
+    every = {int(order) for order in _ANY_MARKER.findall(text)}
+    placed = {int(order) for order in QUOTATION_MARKER.findall(render_body(text))}
+    return placed, every - placed
+
+
 def place_quotations(body_html: str, quotations) -> tuple[str, list]:
     """
     Put each quotation where the body has its marker ``[quote N]`` (N being

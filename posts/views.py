@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
@@ -14,12 +14,26 @@ ARTICLES_PER_PAGE = 10
 
 
 class PublishedArticleMixin:
-    """Lists of articles: published ones only, newest first, ten to a page."""
+    """
+    Lists of articles: published ones only, newest first, ten to a page.
+    ``.../page/1/`` is a permanent redirect to the list's own address, as on
+    WordPress; a page past the last one is a 404.
+    """
 
     model = Article
     date_field = "pub_date"
     paginate_by = ARTICLES_PER_PAGE
     allow_empty = True
+
+    def get(self, request, *args, **kwargs):
+        if kwargs.get(self.page_kwarg) == 1:
+            query = request.META.get("QUERY_STRING", "")
+            url = self.first_page_url()
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        return super().get(request, *args, **kwargs)
+
+    def first_page_url(self) -> str:
+        return reverse("posts:index")
 
     def get_queryset(self):
         # An explicit order: Meta.ordering is not applied to the GROUP BY
@@ -112,6 +126,9 @@ class ArticleGroupView(PublishedArticleMixin, ListView):
     def get(self, request, *args, **kwargs):
         self.group = get_object_or_404(self.group_model, slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
+
+    def first_page_url(self) -> str:
+        return self.group.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -87,7 +87,8 @@ class TestRendering:
         comment = CommentFactory(article=article)
         html = client.get(article.get_absolute_url()).content.decode()
         assert f'id="comment-{comment.pk}"' in html
-        assert f'href="?replytocom={comment.pk}#respond"' in html
+        url = article.get_absolute_url()
+        assert f'href="{url}?replytocom={comment.pk}#respond"' in html
 
     def test_threads_to_configured_depth(self, client, article):
         discussion = DiscussionSettings.load()
@@ -208,6 +209,11 @@ class TestValidation:
         assert not Comment.objects.exists()
         at_limit = post(client, article, ip="203.0.113.77", **{field: make(limit)})
         assert at_limit.status_code == 302, field_error(at_limit.content.decode(), field)
+
+    def test_reply_links_on_the_error_page_lead_back_to_the_article(self, client, article):
+        comment = CommentFactory(article=article)
+        html = post(client, article, comment="").content.decode()
+        assert f'href="{article.get_absolute_url()}?replytocom={comment.pk}#respond"' in html
 
     def test_reader_text_kept_on_error(self, client, article):
         text = "A long, careful argument\n\nwith <em>two</em> paragraphs & an ampersand."

@@ -54,7 +54,7 @@ def article_form(**overrides):
         "title": "A New Argument",
         "slug": "a-new-argument",
         "dek": "Summary.",
-        "body": "Paragraph one.\n\n[quote 1]",
+        "body": "Paragraph one.\n\nParagraph two.",
         "status": Article.Status.PUBLISHED,
         "pub_date_0": now.strftime("%Y-%m-%d"),
         "pub_date_1": (now - timedelta(minutes=5)).strftime("%H:%M:%S"),
@@ -251,6 +251,7 @@ class TestArticleForm:
     def test_create_with_a_quotation_and_an_image(self, editor_client, settings):
         outlet = OutletFactory(name="Politico", slug="politico")
         data = article_form(
+            body="Paragraph one.\n\n[quote 1]",
             **{
                 "quotations-TOTAL_FORMS": "1",
                 "quotations-0-order": "1",
@@ -349,3 +350,96 @@ class TestArticleForm:
         assert errors["featured_image_alt"] == ["Describe the image for readers who cannot see it."]
         assert not Article.objects.exists()
         assert media_files(settings) == []
+
+
+class TestQuotationMarkers:
+    """A [quote N] marker must name a quotation submitted with the article."""
+
+    @pytest.fixture
+    def outlet(self):
+        return OutletFactory(name="Politico", slug="politico")
+
+    def quotation(self, outlet, index=0, order=1, **extra):
+        data = {
+            f"quotations-{index}-order": str(order),
+            f"quotations-{index}-speaker": "Gabriel Debenedetti",
+            f"quotations-{index}-outlet": str(outlet.pk),
+            f"quotations-{index}-source_url": "https://www.politico.com/news/x",
+            f"quotations-{index}-text": "Democrats are rethinking where they campaign.",
+        }
+        data.update({f"quotations-{index}-{key}": value for key, value in extra.items()})
+        return data
+
+    def errors(self, response):
+        formset = response.context["inline_admin_formsets"][0].formset
+        return [str(error) for error in formset.non_form_errors()]
+
+    def test_marker_naming_no_quotation_is_an_error_and_nothing_is_saved(
+        self, editor_client, outlet
+    ):
+        data = article_form(
+            body="One.\n\n[quote 1]\n\n[quote 3]",
+            **{"quotations-TOTAL_FORMS": "1", **self.quotation(outlet)},
+        )
+        response = editor_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert self.errors(response) == [
+            "The body places [quote 3] but there is no quotation 3 below: "
+            "add it or remove the marker."
+        ]
+        html = response.content.decode()
+        assert "there is no quotation 3 below" in html
+        assert "One.\n\n[quote 1]\n\n[quote 3]" in html  # The editor's text comes back.
+        assert not Article.objects.exists()
+        assert not Quotation.objects.exists()
+
+    def test_marker_without_any_quotation_is_an_error(self, editor_client):
+        response = editor_client.post(ADD_URL, article_form(body="One.\n\n[quote 1]"))
+        assert response.status_code == 200
+        assert "there is no quotation 1 below" in " ".join(self.errors(response))
+        assert not Article.objects.exists()
+
+    def test_marker_of_a_quotation_being_deleted_is_an_error(self, editor_client, outlet):
+        article = ArticleFactory(slug="kept", body="One.\n\n[quote 1]")
+        quotation = QuotationFactory(article=article, outlet=outlet, order=1)
+        url = f"/admin/posts/article/{article.pk}/change/"
+        form = editor_client.get(url).context["adminform"].form
+        data = {
+            **article_form(title=article.title, slug=article.slug, body=article.body),
+            "pub_date_0": form["pub_date"].value().strftime("%Y-%m-%d"),
+            "pub_date_1": form["pub_date"].value().strftime("%H:%M:%S"),
+            "quotations-TOTAL_FORMS": "1",
+            "quotations-INITIAL_FORMS": "1",
+            "quotations-0-id": str(quotation.pk),
+            "quotations-0-article": str(article.pk),
+            **self.quotation(outlet, DELETE="on"),
+        }
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert "there is no quotation 1 below" in " ".join(self.errors(response))
+        assert article.quotations.count() == 1
+
+    def test_marker_inside_a_paragraph_is_an_error(self, editor_client, outlet):
+        data = article_form(
+            body="As reported [quote 1] last week.",
+            **{"quotations-TOTAL_FORMS": "1", **self.quotation(outlet)},
+        )
+        response = editor_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert self.errors(response) == [
+            "Put [quote 1] on a line of its own in the body to place the quotation there."
+        ]
+        assert not Article.objects.exists()
+
+    def test_markers_naming_submitted_quotations_save(self, editor_client, outlet):
+        data = article_form(
+            body="One.\n\n[quote 2]\n\nTwo.\n\n[Quote 1]",
+            **{
+                "quotations-TOTAL_FORMS": "2",
+                **self.quotation(outlet, 0, order=1),
+                **self.quotation(outlet, 1, order=2),
+            },
+        )
+        response = editor_client.post(ADD_URL, data)
+        assert response.status_code == 302
+        assert Article.objects.get().quotations.count() == 2

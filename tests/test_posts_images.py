@@ -230,6 +230,80 @@ class TestArticleImage:
         assert article.image_renditions == {}
         assert article.featured_image_sources() is None
 
+    def media(self, settings):
+        return {
+            str(p.relative_to(settings.MEDIA_ROOT))
+            for p in Path(settings.MEDIA_ROOT).rglob("*")
+            if p.is_file()
+        }
+
+    def with_image(self, name="first.png"):
+        article = ArticleFactory.build()
+        article.featured_image = ContentFile(image_bytes((1300, 700)), name=name)
+        article.featured_image_alt = "Red."
+        article.save()
+        return Article.objects.get(pk=article.pk)
+
+    def test_replaced_image_files_are_deleted_after_commit(
+        self, settings, django_capture_on_commit_callbacks
+    ):
+        article = self.with_image()
+        old = self.media(settings)
+        assert len(old) == 4  # The original and three renditions.
+        article.featured_image = ContentFile(image_bytes((900, 500)), name="second.png")
+        with django_capture_on_commit_callbacks() as callbacks:
+            article.save()
+            assert self.media(settings) >= old  # Nothing deleted before the commit.
+        assert len(callbacks) == 1
+        callbacks[0]()
+        new = self.media(settings)
+        assert not new & old
+        assert new == {r["name"] for r in article.image_renditions.values()}
+
+    def test_cleared_image_files_are_deleted_after_commit(
+        self, settings, django_capture_on_commit_callbacks
+    ):
+        article = self.with_image()
+        article.featured_image = None
+        with django_capture_on_commit_callbacks(execute=True):
+            article.save()
+        assert self.media(settings) == set()
+
+    def test_deleted_article_image_files_are_deleted_after_commit(
+        self, settings, django_capture_on_commit_callbacks
+    ):
+        article = self.with_image()
+        with django_capture_on_commit_callbacks(execute=True):
+            article.delete()
+        assert self.media(settings) == set()
+
+    def test_files_stay_when_the_change_is_rolled_back(
+        self, settings, django_capture_on_commit_callbacks
+    ):
+        from django.db import transaction
+
+        article = self.with_image()
+        old = self.media(settings)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            with pytest.raises(RuntimeError), transaction.atomic():
+                article.featured_image = None
+                article.save()
+                raise RuntimeError("rolled back")
+        assert callbacks == []
+        assert self.media(settings) == old
+        assert Article.objects.get(pk=article.pk).featured_image.name in old
+
+    def test_saving_without_changing_the_image_deletes_nothing(
+        self, settings, django_capture_on_commit_callbacks
+    ):
+        article = self.with_image()
+        old = self.media(settings)
+        article.title = "Edited"
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            article.save()
+        assert callbacks == []
+        assert self.media(settings) == old
+
     def test_alt_text_is_required_with_an_image(self):
         article = ArticleFactory.build()
         article.featured_image = ContentFile(image_bytes((90, 50)), name="x.png")

@@ -393,6 +393,18 @@ class TestPagination:
         assert "Numbered piece 09" not in html
         assert f'rel="prev" href="{base}"' in html
         assert client.get(f"{base}page/3/").status_code == 404
+        assert client.get(f"{base}page/0/").status_code == 404
+
+    @pytest.mark.parametrize("base", ["/", "/tag/many/", "/author/many/", "/source/many/"])
+    def test_page_one_redirects_permanently_to_the_list(self, client, many, base):
+        response = client.get(f"{base}page/1/")
+        assert response.status_code == 301
+        assert response["Location"] == base
+        response = client.get(f"{base}page/1/", {"utm_source": "x"})
+        assert response["Location"] == f"{base}?utm_source=x"
+
+    def test_page_one_of_an_unknown_tag_is_a_404(self, client, many):
+        assert client.get("/tag/no-such-tag/page/1/").status_code == 404
 
     def test_search_paginates_with_its_query(self, client, many):
         response = client.get("/search/", {"q": "numbered"})

@@ -49,9 +49,14 @@ def comments_section(context, article):
     approved_count = sum(1 for comment in comments if comment.is_approved())
     thread = build_thread(comments, discussion.thread_depth)
     tz = timezone.get_current_timezone()
+    page_url = article.get_absolute_url()
     for node in thread:
         node.html = render_comment(
-            node.comment, depth=node.depth, reply_link=comments_open and node.can_reply, tz=tz
+            node.comment,
+            depth=node.depth,
+            reply_link=comments_open and node.can_reply,
+            page_url=page_url,
+            tz=tz,
         )
     return {
         "article": article,

@@ -47,6 +47,7 @@ def serve(transactional_db, servers_dir, static_root, fake_recaptcha, request):
     Stopped (the processes this fixture started, by pid) after the test.
     """
     started: list[servers.Gunicorn] = []
+    used_redis: list[bool] = []
     prefix = f"sectest-{secrets.token_hex(4)}"
 
     def start(*, redis: bool = False, workers: int = 2, threads: int = 4, **env: str):
@@ -59,6 +60,7 @@ def serve(transactional_db, servers_dir, static_root, fake_recaptcha, request):
             "DB_CONN_MAX_AGE": "60",
         }
         if redis:
+            used_redis.append(True)
             servers.require_redis(REDIS_DB_URL)
             values.update(REDIS_URL=REDIS_DB_URL, CACHE_KEY_PREFIX=prefix)
         values.update(env)
@@ -72,6 +74,12 @@ def serve(transactional_db, servers_dir, static_root, fake_recaptcha, request):
     yield start
     for server in started:
         server.stop()
+    if used_redis:
+        import redis
+
+        connection = redis.Redis.from_url(REDIS_DB_URL)
+        for key in connection.scan_iter(f"{prefix}:*"):
+            connection.delete(key)
     if any("Traceback" in s.output() for s in started):
         # Surface server-side tracebacks of a failing test in the report.
         print("\n".join(s.output() for s in started))  # noqa: T201

@@ -261,6 +261,11 @@ def test_database_on_a_closed_port_gives_503(serve):
     for path in ("/", "/2026/01/anything/", "/tag/politics/"):
         _friendly_503(client.get(path))
     _friendly_503(client.post("/comments/post/1/", {"comment": "hello"}))
+    _friendly_503(client.post("/admin/login/", {"username": "chief", "password": "x"}))
+    # A reader with a session (an editor) gets the same page, not a traceback.
+    client.cookies["sessionid"] = "x" * 32
+    _friendly_503(client.get("/admin/"))
+    _friendly_503(client.get("/"))
     # Static files do not need the database.
     assert client.get("/static/css/site.css").status == 200
 
