@@ -4,13 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from posts import images
-from posts.rendering import quotation_markers
 from posts.models import Article, Author, Outlet, Quotation, SiteSettings, Tag
+from posts.rendering import quotation_markers
 
 IMAGE_CONTENT_TYPES = {
     "PNG": "image/png",
@@ -166,30 +167,29 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(permissions=["change"], description="Publish the selected articles")
     def publish(self, request, queryset):
         """Publish; an article whose time is still ahead becomes scheduled."""
-        count = 0
-        for article in queryset:
-            article.status = Article.Status.PUBLISHED
-            article.save()
-            count += 1
+        count = self._set_status(queryset, Article.Status.PUBLISHED)
         self.message_user(
             request,
-            f"Published {count} article{'s' if count != 1 else ''} "
+            f"Published {count} article{pluralize(count)} "
             "(any with a future publication time are scheduled).",
             messages.SUCCESS,
         )
 
     @admin.action(permissions=["change"], description="Unpublish the selected articles (to draft)")
     def unpublish(self, request, queryset):
+        count = self._set_status(queryset, Article.Status.DRAFT)
+        self.message_user(
+            request, f"Moved {count} article{pluralize(count)} back to draft.", messages.SUCCESS
+        )
+
+    def _set_status(self, queryset, status) -> int:
+        """Save each article with ``status`` (through save(), which schedules), return the count."""
         count = 0
         for article in queryset:
-            article.status = Article.Status.DRAFT
+            article.status = status
             article.save()
             count += 1
-        self.message_user(
-            request,
-            f"Moved {count} article{'s' if count != 1 else ''} back to draft.",
-            messages.SUCCESS,
-        )
+        return count
 
     def save_model(self, request, obj, form, change):
         if not change and not obj.pub_date:

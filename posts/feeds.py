@@ -1,20 +1,58 @@
 """RSS 2.0 and Atom feeds of the latest published articles, for the site and per tag."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from posts.models import Article, Quotation, SiteSettings, Tag
 from posts.rendering import place_quotations
 
 FEED_LENGTH = 20
 
+# Characters XML 1.0 cannot carry; editors sometimes paste them from elsewhere.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """Drop characters that would make the feed unserializable; other values pass."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
+class XMLSafeFeedMixin:
+    """A feed generator that never fails on a stray control character."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *(xml_safe(arg) for arg in args), **{k: xml_safe(v) for k, v in kwargs.items()}
+        )
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(
+            *(xml_safe(arg) for arg in args), **{k: xml_safe(v) for k, v in kwargs.items()}
+        )
+
+
+class SafeRssFeed(XMLSafeFeedMixin, Rss201rev2Feed):
+    pass
+
+
+class SafeAtomFeed(XMLSafeFeedMixin, Atom1Feed):
+    pass
+
 
 class LatestArticlesFeed(Feed):
     """/feed/: the latest published articles as RSS 2.0."""
+
+    feed_type = SafeRssFeed
 
     def title(self):
         return SiteSettings.load().name
@@ -24,6 +62,10 @@ class LatestArticlesFeed(Feed):
 
     def link(self):
         return reverse("posts:index")
+
+    def author_name(self):
+        """The publication: Atom needs an author for entries without a byline."""
+        return SiteSettings.load().name
 
     def feed_url(self):
         return reverse("posts:feed")
@@ -52,6 +94,10 @@ class LatestArticlesFeed(Feed):
     def item_author_name(self, item):
         return ", ".join(author.name for author in item.authors.all()) or None
 
+    def item_author_email(self, item):
+        """Never given: authors' addresses are private (RSS would print them)."""
+        return None
+
     def item_pubdate(self, item):
         return item.pub_date
 
@@ -65,7 +111,7 @@ class LatestArticlesFeed(Feed):
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     """/feed/atom/: the same articles as Atom."""
 
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = LatestArticlesFeed.description
 
     def feed_url(self):

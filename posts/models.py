@@ -134,6 +134,15 @@ class ArticleQuerySet(models.QuerySet):
             pub_date__lte=timezone.now(),
         )
 
+    def in_month(self, year: int, month: int):
+        """Articles published in that month of the site's time zone (none for a bad month)."""
+        if not 1 <= month <= 12:
+            return self.none()
+        tz = timezone.get_current_timezone()
+        start = timezone.datetime(year, month, 1, tzinfo=tz)
+        end = timezone.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        return self.filter(pub_date__gte=start, pub_date__lt=end)
+
     def for_listing(self):
         """Prefetch what a list of articles shows, in a fixed number of queries."""
         return self.prefetch_related("authors", "tags")
@@ -269,8 +278,10 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
-        # The stored image files, deleted once a new image replaces them.
-        article._stored_image_files = article.image_files()
+        # The stored image files, deleted once a new image replaces them
+        # (unknown when the query deferred the image fields).
+        if not {"featured_image", "image_renditions"} & article.get_deferred_fields():
+            article._stored_image_files = article.image_files()
         return article
 
     def clean(self):

@@ -1,9 +1,13 @@
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
@@ -26,7 +30,10 @@ class PublishedArticleMixin:
     allow_empty = True
 
     def get(self, request, *args, **kwargs):
-        if kwargs.get(self.page_kwarg) == 1:
+        page = kwargs.get(self.page_kwarg)
+        if page == 0:
+            raise Http404("Pages are numbered from 1.")
+        if page == 1:
             query = request.META.get("QUERY_STRING", "")
             url = self.first_page_url()
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
@@ -96,14 +103,8 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
-        year, month = self.kwargs["year"], self.kwargs["month"]
-        if not 1 <= month <= 12:
-            raise Http404("No such month.")
-        tz = timezone.get_current_timezone()
-        start = timezone.datetime(year, month, 1, tzinfo=tz)
-        end = timezone.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
         return get_object_or_404(
-            queryset, slug=self.kwargs["slug"], pub_date__gte=start, pub_date__lt=end
+            queryset.in_month(self.kwargs["year"], self.kwargs["month"]), slug=self.kwargs["slug"]
         )
 
     def get_context_data(self, **kwargs):
@@ -181,7 +182,8 @@ class SearchView(PublishedArticleMixin, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:200]
+        # PostgreSQL text cannot hold NUL characters.
+        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:200]
         return super().get_queryset().search(self.query)
 
     def get_context_data(self, **kwargs):

@@ -165,7 +165,11 @@ def invalidate_article_comments(articles: Iterable[Any]) -> None:
     ids = [a for a in articles if not isinstance(a, Article)]
     instances = [a for a in articles if isinstance(a, Article)]
     if ids:
-        instances += list(Article.objects.filter(pk__in=ids).only("slug", "pub_date"))
+        # Only what the address needs, without loading (and initialising) whole rows.
+        instances += [
+            Article(slug=slug, pub_date=pub_date)
+            for slug, pub_date in Article.objects.filter(pk__in=ids).values_list("slug", "pub_date")
+        ]
     _bump([LISTS, *(_article_key(a.get_absolute_url()) for a in instances)])
 
 

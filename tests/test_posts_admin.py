@@ -90,6 +90,14 @@ class TestEditorsGroup:
         assert Permission.objects.filter(group__name="Editors").count() == 22
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", [1, 2])
+def test_migration_groups_survive_transactional_tests(run):
+    """Each run follows a flush; tests/conftest.py puts the groups back."""
+    assert Group.objects.get(name="Editors").permissions.count() == 22
+    assert Group.objects.get(name="Moderators").permissions.count() == 3
+
+
 class TestAccess:
     @pytest.mark.parametrize(
         "url",
@@ -261,7 +269,7 @@ class TestArticleForm:
                 "quotations-0-text": "Democrats are rethinking where they campaign.",
                 "featured_image_alt": "A blue square.",
                 "featured_image": SimpleUploadedFile("blue.png", png(), "image/png"),
-            }
+            },
         )
         response = editor_client.post(ADD_URL, data)
         assert response.status_code == 302, response.context["adminform"].form.errors

@@ -446,6 +446,25 @@ class TestFeeds:
         ]
         assert titles == ["Plain Words Win", "Turnout Is a Year-Round Job"]
 
+    @pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/tag/turnout/feed/"])
+    def test_feeds_never_show_an_authors_email(self, client, published, url):
+        author = published["first"].authors.get()
+        author.email = "ruth.private@example.org"
+        author.save()
+        ArticleFactory(authors=[AuthorFactory(email="other.private@example.org")])
+        content = client.get(url).content.decode()
+        assert "Ruth Lindqvist" in content
+        assert "@" not in content, content
+
+    def test_atom_feed_has_an_author_for_entries_without_a_byline(self, client):
+        ArticleFactory(title="No byline", authors=[])
+        root = parse_xml(client.get("/feed/atom/").content)
+        assert root.findtext("atom:author/atom:name", namespaces=RSS_NS) == (
+            "The Democratic Strategist"
+        )
+        entry = root.find("atom:entry", RSS_NS)
+        assert entry.find("atom:author", RSS_NS) is None  # The feed's author applies.
+
     def test_tag_feed(self, client, published):
         response = client.get("/tag/turnout/feed/")
         assert response.status_code == 200

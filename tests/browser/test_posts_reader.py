@@ -6,14 +6,10 @@ Fixtures (live server, Chromium, no internet) come from tests/browser/conftest.p
 import io
 import re
 from datetime import timedelta
-from importlib import import_module
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
@@ -29,7 +25,7 @@ from tests.factories import (
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PASSWORD = "correct horse battery staple"
@@ -127,21 +123,9 @@ def test_unknown_and_draft_pages_are_the_styled_404(page, site):
     assert page.get_by_label("Search the articles").is_visible()
 
 
-def editors_group():
-    """
-    The Editors group as its data migration makes it. Transactional tests flush
-    the tables after each test, and serialized rollback cannot be relied on to
-    bring the group back once Playwright runs (the connection that holds the
-    serialized copy is not the one this thread then uses), so run it again.
-    """
-    migration = import_module("posts.migrations.0003_editors_group")
-    migration.create_editors(apps, SimpleNamespace(connection=connection))
-    return Group.objects.get(name=migration.EDITORS)
-
-
 def test_editor_previews_a_draft_from_the_admin(page, site):
     editor = UserFactory(username="editor", is_staff=True, password=PASSWORD)
-    editor.groups.add(editors_group())
+    editor.groups.add(Group.objects.get(name="Editors"))  # See tests/conftest.py.
     page.goto("/admin/login/?next=/admin/posts/article/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)
