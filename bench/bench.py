@@ -2,9 +2,10 @@
 The benchmark behind bench/run: the site as deployed, loaded with wrk.
 
 For each mode (``shipped``: Redis cache and page cache on; ``cold``: every
-cache off through CACHE_DISABLED=1) it starts gunicorn with production
-settings (DEBUG=0, PostgreSQL database strategist_bench on 127.0.0.1,
-WhiteNoise serving collected static files), checks every page (status 200,
+cache off through CACHE_DISABLED=1) it starts gunicorn (3 gthread workers of
+4 threads) with production settings (DEBUG=0, PostgreSQL database
+strategist_bench on 127.0.0.1, WhiteNoise serving collected static files),
+checks every page (status 200,
 its title, a commenter's name), loads each with wrk for a fixed time, posts
 comments through the real form (the reCAPTCHA verification answered by
 bench/fake_recaptcha.py over TLS), and records requests per second, p50 and
@@ -220,6 +221,18 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time used so far by these processes."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url: str, args, script: str, *script_args: str) -> dict:
     command = [
         "wrk",
@@ -260,7 +273,7 @@ def check_page(base_url: str, name: str, page: dict) -> dict:
     }
 
 
-def measure_posting(base_url: str, args, server: str, form_page: str) -> dict:
+def measure_posting(base_url: str, args, server: str, form_page: str, server_pid: int) -> dict:
     status, _, body, set_cookies = fetch(base_url + form_page)
     if status != 200:
         raise SystemExit(f"The article to post to answered {status}.")
@@ -273,7 +286,10 @@ def measure_posting(base_url: str, args, server: str, form_page: str) -> dict:
     # The form's signed timestamp must look like a person took time to type.
     time.sleep(args.post_delay)
     before = count_comments(server, args.database)
+    workers = worker_pids(server_pid)
+    cpu_before = cpu_seconds(workers)
     result = wrk(action, args, "post.lua", str(template), cookie)
+    cpu_used = cpu_seconds(workers) - cpu_before
     after = count_comments(server, args.database)
     stored = {s: after.get(s, 0) - before.get(s, 0) for s in after}
     total = sum(stored.values())
@@ -281,6 +297,7 @@ def measure_posting(base_url: str, args, server: str, form_page: str) -> dict:
         {
             "stored": stored,
             "stored_total": total,
+            "server_cpu_ms_per_request": round(cpu_used * 1000 / max(result["requests"], 1), 2),
             "accepted_per_s": round(total / result["duration_s"], 1),
             "approved_or_pending_per_s": round(
                 (stored.get("approved", 0) + stored.get("pending", 0)) / result["duration_s"], 1
@@ -300,6 +317,7 @@ def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
     else:
         env["CACHE_DISABLED"] = "1"
     base_url = f"http://127.0.0.1:{args.port}"
+    server_log = (RESULTS / f"server-{mode}.log").open("w")
     server = subprocess.Popen(
         [
             GUNICORN,
@@ -317,15 +335,24 @@ def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
         ],
         env=env,
         cwd=BASE,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
     )
-    results: dict = {"mode": mode, "pages": {}}
+    results: dict = {"mode": mode, "pages": {}, "server_log": str(server_log.name)}
     try:
         wait_for(base_url + "/robots.txt")
         for name in PAGES:
             results["pages"][name] = check_page(base_url, name, pages[name])
         log(f"{mode}: pages checked")
+        workers = worker_pids(server.pid)
         for name in PAGES:
+            cpu_before = cpu_seconds(workers)
             load = wrk(base_url + pages[name]["path"], args, "report.lua")
+            # CPU the workers spent per request: unlike req/s, hardly affected by
+            # other programs competing for the machine.
+            load["server_cpu_ms_per_request"] = round(
+                (cpu_seconds(workers) - cpu_before) * 1000 / max(load["requests"], 1), 2
+            )
             load["queries_per_request"] = (
                 round(load["queries_total"] / load["queries_counted"], 2)
                 if load["queries_counted"]
@@ -335,7 +362,9 @@ def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
             log(f"{mode}: {name} {load['rps']} req/s")
         results["worker_rss_mb"] = [round(rss_mb(pid), 1) for pid in worker_pids(server.pid)]
         if not args.skip_posting:
-            results["posting"] = measure_posting(base_url, args, args.server, pages["post_to"])
+            results["posting"] = measure_posting(
+                base_url, args, args.server, pages["post_to"], server.pid
+            )
             log(f"{mode}: posting {results['posting']['accepted_per_s']} accepted/s")
         results["worker_rss_mb_after"] = [round(rss_mb(pid), 1) for pid in worker_pids(server.pid)]
     finally:
@@ -344,6 +373,7 @@ def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        server_log.close()
     return results
 
 
@@ -410,7 +440,7 @@ def prepare(args) -> tuple[dict, dict]:
 def table(report: dict) -> str:
     lines = [
         f"{'page':<13} {'mode':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'SQL/req':>8} {'target':>7} {'met':>4}"
+        f"{'SQL/req':>8} {'CPU ms':>7} {'target':>7} {'met':>4}"
     ]
     for mode_result in report["modes"]:
         mode = mode_result["mode"]
@@ -423,7 +453,7 @@ def table(report: dict) -> str:
             lines.append(
                 f"{name:<13} {mode:<8} {page['rps']:>8.0f} {page['p50_ms']:>8.1f} "
                 f"{page['p99_ms']:>8.1f} {'' if queries is None else queries:>8} "
-                f"{target or '':>7} {met:>4}"
+                f"{page.get('server_cpu_ms_per_request', ''):>7} {target or '':>7} {met:>4}"
             )
         posting = mode_result.get("posting")
         if posting:
@@ -432,6 +462,7 @@ def table(report: dict) -> str:
             lines.append(
                 f"{'posting':<13} {mode:<8} {posting['accepted_per_s']:>8.0f} "
                 f"{posting['p50_ms']:>8.1f} {posting['p99_ms']:>8.1f} {'':>8} "
+                f"{posting.get('server_cpu_ms_per_request', ''):>7} "
                 f"{target or '':>7} {met:>4}   stored {posting['stored']}"
             )
         rss = mode_result.get("worker_rss_mb_after") or mode_result.get("worker_rss_mb")
@@ -449,10 +480,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument(
-        "--worker-class", default="sync", help="gunicorn worker class: sync or gthread"
+        "--worker-class", default="gthread", help="gunicorn worker class: gthread or sync"
     )
     parser.add_argument(
-        "--gunicorn-threads", type=int, default=1, help="threads per worker (gthread)"
+        "--gunicorn-threads", type=int, default=4, help="threads per worker (gthread)"
     )
     parser.add_argument("--port", type=int, default=8160)
     parser.add_argument("--recaptcha-port", type=int, default=8171)
@@ -501,6 +532,11 @@ def main() -> None:
     output = RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}.json"
     output.write_text(json.dumps(report, indent=2))
     print(table(report))
+    print(
+        "\nCPU ms = CPU time the gunicorn workers used per request; load average "
+        f"{report['load_average_at_start'][0]:.1f} at start, "
+        f"{report['load_average_at_end'][0]:.1f} at end (other programs share the machine)."
+    )
     print(f"\nJSON: {output.relative_to(BASE)}")
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -37,12 +38,15 @@ class StatusFilter(admin.SimpleListFilter):
         return [*Comment.Status.choices, (self.ALL, "All")]
 
     def choices(self, changelist):
+        """Each status with its number of comments, as WordPress shows "Pending (3)"."""
         current = self.value() or self.default
+        counts = dict(Comment.objects.order_by().values_list("status").annotate(count=Count("pk")))
         for lookup, title in self.lookup_choices:
+            count = sum(counts.values()) if lookup == self.ALL else counts.get(lookup, 0)
             yield {
                 "selected": current == lookup,
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
+                "display": f"{title} ({count})",
             }
 
     def queryset(self, request, queryset):
@@ -76,6 +80,23 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         help_text="Posted at once, approved, under the publication's name.",
     )
+
+
+# Row action URL name -> (Comment method, past tense for the message).
+ROW_ACTION_METHODS = {
+    "approve": ("approve", "approved"),
+    "unapprove": ("unapprove", "unapproved"),
+    "spam": ("mark_spam", "marked as spam"),
+    "trash": ("trash", "moved to the trash"),
+    "restore": ("restore", "restored"),
+}
+# The buttons shown for each status, as on WordPress's Comments screen.
+ROW_ACTIONS = {
+    Comment.Status.PENDING: [("approve", "Approve"), ("spam", "Spam"), ("trash", "Trash")],
+    Comment.Status.APPROVED: [("unapprove", "Unapprove"), ("spam", "Spam"), ("trash", "Trash")],
+    Comment.Status.SPAM: [("restore", "Not spam"), ("trash", "Trash")],
+    Comment.Status.TRASH: [("restore", "Restore")],
+}
 
 
 @admin.register(Comment)
@@ -208,20 +229,27 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def row_actions(self, obj):
-        """One-click buttons; they POST the changelist form (with its CSRF token) elsewhere."""
-        buttons = []
-        if obj.status != Comment.Status.APPROVED:
-            buttons.append(("approve", "Approve"))
-        if obj.status != Comment.Status.SPAM:
-            buttons.append(("spam", "Spam"))
-        return format_html_join(
+        """
+        WordPress's row actions for the comment's status. The buttons POST the
+        changelist form (with its CSRF token) to the row-action URLs; Reply and
+        Edit are links.
+        """
+        buttons = format_html_join(
             " ",
             '<button type="submit" class="button" formmethod="post" formaction="{}"'
             " formnovalidate>{}</button>",
             (
                 (reverse(f"admin:comments_comment_{action}", args=[obj.pk]), label)
-                for action, label in buttons
+                for action, label in ROW_ACTIONS[obj.status]
             ),
+        )
+        if obj.status not in (Comment.Status.PENDING, Comment.Status.APPROVED):
+            return buttons
+        return format_html(
+            '{} <a href="{}">Reply</a> <a href="{}">Edit</a>',
+            buttons,
+            reverse("admin:comments_comment_reply", args=[obj.pk]),
+            reverse("admin:comments_comment_change", args=[obj.pk]),
         )
 
     @admin.display(description="as readers see it")
@@ -245,18 +273,28 @@ class CommentAdmin(admin.ModelAdmin):
         count = queryset.trash()
         self.message_user(request, f"{count} comment(s) moved to the trash.", messages.SUCCESS)
 
-    @admin.action(permissions=["moderate"], description="Restore selected comments to pending")
+    @admin.action(
+        permissions=["moderate"],
+        description="Restore selected comments (not spam) to their status before",
+    )
     def restore(self, request, queryset):
         count = queryset.restore()
-        self.message_user(request, f"{count} comment(s) restored to pending.", messages.SUCCESS)
+        self.message_user(request, f"{count} comment(s) restored.", messages.SUCCESS)
 
     # One-click row actions and replies.
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/approve/", wrap(self.approve_view), name="comments_comment_approve"),
-            path("<int:pk>/spam/", wrap(self.spam_view), name="comments_comment_spam"),
+            *(
+                path(
+                    f"<int:pk>/{action}/",
+                    wrap(self.row_action_view),
+                    {"action": action},
+                    name=f"comments_comment_{action}",
+                )
+                for action in ROW_ACTION_METHODS
+            ),
             path("<int:pk>/reply/", wrap(self.reply_view), name="comments_comment_reply"),
             *super().get_urls(),
         ]
@@ -269,19 +307,16 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(target)
         return redirect("admin:comments_comment_changelist")
 
-    def _row_action(self, request, pk, method, done):
+    @method_decorator(require_POST)
+    def row_action_view(self, request, pk, action):
+        """One comment's row action (see ROW_ACTION_METHODS), then back to the list."""
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         comment = get_object_or_404(Comment, pk=pk)
+        method, done = ROW_ACTION_METHODS[action]
         getattr(comment, method)(*([request.user] if method == "approve" else []))
         self.message_user(request, f"Comment by {comment.author_name} {done}.", messages.SUCCESS)
         return self._back(request)
-
-    def approve_view(self, request, pk):
-        return require_POST(self._row_action)(request, pk, "approve", "approved")
-
-    def spam_view(self, request, pk):
-        return require_POST(self._row_action)(request, pk, "mark_spam", "marked as spam")
 
     def reply_view(self, request, pk):
         """Reply as the publication: approved at once, signed with the site's name."""
@@ -314,6 +349,10 @@ class CommentAdmin(admin.ModelAdmin):
             "site_name": SiteSettings.load().name,
         }
         return TemplateResponse(request, "admin/comments/comment/reply.html", context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["row_actions"] = ROW_ACTIONS[obj.status] if obj else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,20 +159,48 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def mark_spam(self) -> int:
+        """Mark as spam, remembering each comment's status for restore()."""
         return self._change_status(
-            self.exclude(status=Comment.Status.SPAM), status=Comment.Status.SPAM
+            self.exclude(status=Comment.Status.SPAM),
+            status=Comment.Status.SPAM,
+            status_before=F("status"),
         )
 
     def trash(self) -> int:
+        """Move to the trash, remembering each comment's status for restore()."""
         return self._change_status(
-            self.exclude(status=Comment.Status.TRASH), status=Comment.Status.TRASH
+            self.exclude(status=Comment.Status.TRASH),
+            status=Comment.Status.TRASH,
+            status_before=F("status"),
+        )
+
+    def unapprove(self) -> int:
+        """Send approved comments back to the queue (WordPress's "Unapprove")."""
+        return self._change_status(
+            self.filter(status=Comment.Status.APPROVED), status=Comment.Status.PENDING
         )
 
     def restore(self) -> int:
-        """Put spam and trashed comments back in the queue for a decision."""
+        """
+        Take spam and trashed comments back to the status they had before
+        (WordPress's "Restore" and "Not spam"), or to pending when that is
+        unknown; a trashed spam comment goes back to spam.
+        """
         return self._change_status(
             self.filter(status__in=[Comment.Status.SPAM, Comment.Status.TRASH]),
-            status=Comment.Status.PENDING,
+            # One UPDATE: both right-hand sides read the row as it was.
+            status=Case(
+                When(
+                    status_before__in=[
+                        Comment.Status.PENDING,
+                        Comment.Status.APPROVED,
+                        Comment.Status.SPAM,
+                    ],
+                    then=F("status_before"),
+                ),
+                default=Value(Comment.Status.PENDING),
+            ),
+            status_before="",
         )
 
 
@@ -221,6 +249,14 @@ class Comment(models.Model):
     )
     body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    status_before = models.CharField(
+        "status before spam or trash",
+        max_length=10,
+        choices=Status,
+        blank=True,
+        editable=False,
+        help_text="What “Restore” and “Not spam” put the comment back to.",
+    )
     captcha_score = models.FloatField(
         null=True, blank=True, help_text="reCAPTCHA v3's score, from 0.0 (a bot) to 1.0 (a person)."
     )
@@ -282,7 +318,7 @@ class Comment(models.Model):
 
     def _run_status_change(self, method, *args):
         getattr(type(self).objects.filter(pk=self.pk), method)(*args)
-        self.refresh_from_db(fields=["status", "approved_at", "approved_by"])
+        self.refresh_from_db(fields=["status", "status_before", "approved_at", "approved_by"])
 
     def approve(self, by=None):
         self._run_status_change("approve", by)
@@ -292,6 +328,9 @@ class Comment(models.Model):
 
     def trash(self):
         self._run_status_change("trash")
+
+    def unapprove(self):
+        self._run_status_change("unapprove")
 
     def restore(self):
         self._run_status_change("restore")

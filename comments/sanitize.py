@@ -4,7 +4,8 @@ Turn a reader's comment into safe HTML.
 A comment is plain text: blank lines separate paragraphs, single newlines
 become line breaks, bare web addresses become links. A small allow-list of
 tags is kept (a, em, strong, code, blockquote, p, br); everything else is
-stripped, the contents of script-like elements with it. Links keep only
+stripped, the contents of closed script-like elements with it (an unclosed one
+is shown as text, so the words after it stay visible). Links keep only
 http, https and mailto addresses and always carry rel="nofollow ugc noopener".
 """
 
@@ -18,12 +19,15 @@ ALLOWED_ATTRIBUTES = {"a": ["href"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
-# Elements whose content is code or markup, never prose: dropped whole.
-_DROP_WITH_CONTENT = re.compile(
-    r"<(script|style|iframe|object|embed|noscript|template|title|textarea|xmp|noembed"
-    r"|noframes|svg|math)\b.*?(?:</\1\s*>|$)",
-    re.IGNORECASE | re.DOTALL,
+# Elements whose content is code or markup, never prose: dropped whole when
+# closed. An opening tag that is never closed ("I hate <script> tags") is
+# shown as text instead, so that the words after it are not lost.
+_CODE_ELEMENTS = (
+    r"(script|style|iframe|object|embed|noscript|template|title|textarea|xmp|noembed"
+    r"|noframes|svg|math)\b"
 )
+_DROP_WITH_CONTENT = re.compile(rf"<{_CODE_ELEMENTS}.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_UNCLOSED_CODE_ELEMENT = re.compile(rf"<(?={_CODE_ELEMENTS})", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 # Characters that XML 1.0 (feeds) cannot carry and no reader means to type:
 # C0 controls other than tab and newline, DEL, lone surrogates, U+FFFE/U+FFFF.
@@ -80,6 +84,7 @@ def sanitize_comment(text: str) -> str:
     """Return the safe HTML shown for a comment's plain text (see the module docstring)."""
     text = strip_control_characters(text)
     text = _DROP_WITH_CONTENT.sub("", text)
+    text = _UNCLOSED_CODE_ELEMENT.sub("&lt;", text)
     html = bleach.clean(
         _paragraphs(text),
         tags=ALLOWED_TAGS,

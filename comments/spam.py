@@ -17,18 +17,17 @@ from django.core.cache import cache
 from comments.models import Comment, HoldReason
 
 TIMESTAMP_SALT = "comments.form-timestamp"
-# A person needs at least this long to read, type and press "Post Comment".
-DEFAULT_MIN_SECONDS = 3
-FLOOD_SECONDS = 15
 DUPLICATE_SECONDS = 24 * 60 * 60
 
 
 def flood_seconds() -> int:
-    return int(getattr(settings, "COMMENTS_FLOOD_SECONDS", FLOOD_SECONDS))
+    """One comment per this many seconds per IP address (settings.COMMENTS_FLOOD_SECONDS)."""
+    return settings.COMMENTS_FLOOD_SECONDS
 
 
 def min_seconds() -> float:
-    return float(getattr(settings, "COMMENTS_MIN_SECONDS_TO_POST", DEFAULT_MIN_SECONDS))
+    """A person needs at least this long to read, type and press "Post Comment"."""
+    return settings.COMMENTS_MIN_SECONDS_TO_POST
 
 
 def sign_timestamp(article_id: int, now: float | None = None) -> str:

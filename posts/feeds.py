@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from posts.models import Article, Quotation, SiteSettings, Tag
 from posts.rendering import place_quotations
@@ -84,7 +85,8 @@ class LatestArticlesFeed(Feed):
     def item_description(self, item):
         """The dek, or without one the whole body with its quotations in place."""
         if item.dek:
-            return item.dek
+            # The dek is plain text; a description is HTML to a feed reader.
+            return escape(item.dek)
         body_html, sources = place_quotations(item.body_html, item.quotations.all())
         return body_html + "".join(
             render_to_string("posts/quotation.html", {"quotation": quotation})

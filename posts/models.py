@@ -1,3 +1,4 @@
+import html
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -7,9 +8,11 @@ from django.db import connections, models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from posts import images
-from posts.rendering import render_body
+from posts.rendering import QUOTATION_MARKER, render_body
 
 
 class SiteSettings(models.Model):
@@ -364,6 +367,13 @@ class Article(models.Model):
             self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
             and self.pub_date <= timezone.now()
         )
+
+    def summary(self, words: int = 40) -> str:
+        """The dek, or without one the start of the body as plain text (for link previews)."""
+        if self.dek:
+            return self.dek
+        text = html.unescape(strip_tags(QUOTATION_MARKER.sub(" ", self.body_html)))
+        return Truncator(" ".join(text.split())).words(words)
 
     def featured_image_sources(self):
         """

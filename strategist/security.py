@@ -10,6 +10,8 @@ Site-wide defences that are not about one app.
 - ``DatabaseUnavailableMiddleware``: a friendly 503 page with ``Retry-After``
   when the database cannot be reached, instead of a 500 and a traceback.
 - ``LoginLockoutBackend``: django-axes' lockout check for every login form.
+- ``serve_media``: uploaded files from ``MEDIA_ROOT`` when ``SERVE_MEDIA`` is on
+  (the middleware above adds nosniff and a ``sandbox`` policy to them).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from urllib.parse import urlsplit
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.functional import SimpleLazyObject
+from django.views import static
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +104,17 @@ def content_security_policy(nonce: str | None = None) -> str:
 def _is_local_media(path: str) -> bool:
     media_url = settings.MEDIA_URL
     return bool(media_url) and _origin(media_url) is None and path.startswith(media_url)
+
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    """
+    An uploaded file from settings.MEDIA_ROOT, both settings read at each
+    request. Production normally lets the web server, a CDN or object storage
+    do this (SERVE_MEDIA=0, which makes this a 404).
+    """
+    if not settings.SERVE_MEDIA:
+        raise Http404("Media is not served by the application.")
+    return static.serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 class SecurityHeadersMiddleware:

@@ -309,6 +309,12 @@ RECAPTCHA_DOMAIN = os.environ.get("RECAPTCHA_DOMAIN", "www.google.com")
 # only the development default.
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 
+# Comment abuse limits: one comment per COMMENTS_FLOOD_SECONDS per IP address
+# (HTTP 429 beyond it); a comment posted less than COMMENTS_MIN_SECONDS_TO_POST
+# seconds after its form was loaded is kept as spam.
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+COMMENTS_MIN_SECONDS_TO_POST = env_float("COMMENTS_MIN_SECONDS_TO_POST", 3)
+
 # Client IP: REMOTE_ADDR, unless the site runs behind this many trusted
 # proxies that each append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -3,7 +3,8 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
+
+from strategist.security import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,14 +13,14 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Uploaded media from MEDIA_ROOT; production normally lets the web server,
-    # a CDN or object storage do this (SERVE_MEDIA=0).
+    # Uploaded media from MEDIA_ROOT (read per request); production normally
+    # lets the web server, a CDN or object storage do this (SERVE_MEDIA=0).
     urlpatterns.insert(
         0,
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            serve_media,
+            name="media",
         ),
     )
 

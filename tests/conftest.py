@@ -3,6 +3,9 @@ from types import SimpleNamespace
 
 import pytest
 
+# Chromium through Playwright for tests/browser and tests/security.
+pytest_plugins = ["tests.playwright_fixtures"]
+
 # Data migrations whose rows every test may rely on: (app, migration, function).
 DATA_MIGRATIONS = [
     ("posts", "0003_editors_group", "create_editors"),

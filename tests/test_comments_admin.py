@@ -43,9 +43,8 @@ def editor():
 
 
 def held(article=None, **kwargs):
-    comment = CommentFactory(
-        article=article or ArticleFactory(), status=Comment.Status.PENDING, **kwargs
-    )
+    kwargs.setdefault("status", Comment.Status.PENDING)
+    comment = CommentFactory(article=article or ArticleFactory(), **kwargs)
     HoldReason.objects.create(
         comment=comment, code=HoldReason.Code.LOW_SCORE, detail="score 0.1, threshold 0.5"
     )
@@ -266,13 +265,83 @@ class TestModerating:
         a.refresh_from_db()
         assert a.status == Comment.Status.TRASH
         action(moderator_client, "restore", [a, b])
-        assert set(Comment.objects.values_list("status", flat=True)) == {"pending"}
+        # Out of the trash a goes back to spam, as in WordPress; b is "not spam": pending.
+        a.refresh_from_db()
+        b.refresh_from_db()
+        assert (a.status, b.status) == (Comment.Status.SPAM, Comment.Status.PENDING)
         action(moderator_client, "approve", [a, b])
         for comment in (a, b):
             comment.refresh_from_db()
             assert comment.status == Comment.Status.APPROVED
             assert comment.approved_by == moderator
             assert comment.approved_at is not None
+
+    @pytest.mark.parametrize("before", ["pending", "approved"])
+    @pytest.mark.parametrize("away", ["trash", "mark_spam"])
+    def test_restore_puts_back_the_status_before(self, moderator_client, before, away):
+        comment = held(status=before)
+        getattr(comment, away)()
+        assert comment.status_before == before
+        action(moderator_client, "restore", [comment])
+        comment.refresh_from_db()
+        assert comment.status == before
+        assert comment.status_before == ""
+
+    def test_restore_without_a_status_before_is_pending(self, moderator_client):
+        spam = held(status=Comment.Status.SPAM)  # arrived as spam: never had another status
+        action(moderator_client, "restore", [spam])
+        spam.refresh_from_db()
+        assert spam.status == Comment.Status.PENDING
+        action(moderator_client, "restore", [spam])  # restore leaves other statuses alone
+        spam.refresh_from_db()
+        assert spam.status == Comment.Status.PENDING
+
+    @pytest.mark.parametrize(
+        ("status", "buttons", "links"),
+        [
+            ("pending", ["approve", "spam", "trash"], True),
+            ("approved", ["unapprove", "spam", "trash"], True),
+            ("spam", ["restore", "trash"], False),
+            ("trash", ["restore"], False),
+        ],
+    )
+    def test_row_actions_per_status(self, moderator_client, status, buttons, links):
+        comment = held(status=status)
+        html = moderator_client.get(CHANGELIST, {"status": status}).content.decode()
+        shown = re.findall(rf'formaction="{CHANGELIST}{comment.pk}/(\w+)/"', html)
+        assert shown == buttons
+        reply = reverse("admin:comments_comment_reply", args=[comment.pk])
+        assert (f'href="{reply}">Reply</a>' in html) is links
+        edit = reverse("admin:comments_comment_change", args=[comment.pk])
+        assert (f'href="{edit}">Edit</a>' in html) is links
+
+    @pytest.mark.parametrize(
+        ("status", "url", "after"),
+        [
+            ("pending", "approve", "approved"),
+            ("approved", "unapprove", "pending"),
+            ("pending", "spam", "spam"),
+            ("approved", "trash", "trash"),
+        ],
+    )
+    def test_row_action_changes_status(self, moderator_client, status, url, after):
+        comment = held(status=status)
+        response = moderator_client.post(f"{CHANGELIST}{comment.pk}/{url}/")
+        assert response.status_code == 302
+        comment.refresh_from_db()
+        assert comment.status == after
+        if after in ("spam", "trash"):
+            moderator_client.post(f"{CHANGELIST}{comment.pk}/restore/")
+            comment.refresh_from_db()
+            assert comment.status == status
+
+    def test_status_filter_shows_counts(self, moderator_client):
+        for status, n in [("pending", 3), ("approved", 2), ("spam", 1)]:
+            for _ in range(n):
+                held(status=status)
+        html = moderator_client.get(CHANGELIST).content.decode()
+        for label in ["Pending (3)", "Approved (2)", "Spam (1)", "Trash (0)", "All (6)"]:
+            assert label in html
 
     def test_approve_makes_the_comment_visible_at_once(self, moderator_client, client):
         article = ArticleFactory()
@@ -373,6 +442,9 @@ class TestModerating:
         assert reverse("admin:comments_comment_approve", args=[comment.pk]) in html
         assert reverse("admin:comments_comment_reply", args=[comment.pk]) in html
         assert "Low captcha score" in html
+        for url in ("approve", "spam", "trash"):
+            assert f'action="{CHANGELIST}{comment.pk}/{url}/"' in html
+        assert f'action="{CHANGELIST}{comment.pk}/unapprove/"' not in html
 
 
 class TestAdminIndexAndSettings:
@@ -439,3 +511,7 @@ class TestPageCache:
         else:
             getattr(Comment.objects.filter(pk=shown.pk), method)()
             assert "Shown before" not in reader.get(url).content.decode()
+            # Restored to approved, it is back on the cached page at once.
+            self.warm(reader, url)
+            Comment.objects.filter(pk=shown.pk).restore()
+            assert "Shown before" in reader.get(url).content.decode()

@@ -161,16 +161,26 @@ class TestSeverity:
 
 
 class TestModeratorEmail:
-    def test_held_comment_emails_moderators_with_text_reasons_and_link(
+    @pytest.fixture
+    def hold_and_mail(
         self, client, article, discussion, settings, django_capture_on_commit_callbacks
     ):
-        settings.SITE_URL = "https://strategist.example"
-        discussion.approval_policy = Policy.HOLD_ALL
-        discussion.moderator_emails = "ed@example.org\nmod@example.org"
-        discussion.save()
-        with django_capture_on_commit_callbacks(execute=True):
-            comment = post(client, article, comment="Please hold me.")
-        (message,) = mail.outbox
+        """Post a comment that every moderator is emailed about: (comment, message)."""
+
+        def run(text, moderators="ed@example.org\nmod@example.org"):
+            settings.SITE_URL = "https://strategist.example"
+            discussion.approval_policy = Policy.HOLD_ALL
+            discussion.moderator_emails = moderators
+            discussion.save()
+            with django_capture_on_commit_callbacks(execute=True):
+                comment = post(client, article, comment=text)
+            (message,) = mail.outbox
+            return comment, message
+
+        return run
+
+    def test_held_comment_emails_moderators_with_text_reasons_and_link(self, hold_and_mail):
+        comment, message = hold_and_mail("Please hold me.")
         assert message.to == ["ed@example.org", "mod@example.org"]
         assert "Winning back the exurbs" in message.subject
         assert "Please hold me." in message.body
@@ -178,6 +188,33 @@ class TestModeratorEmail:
         assert f"https://strategist.example/admin/comments/comment/{comment.pk}/change/" in (
             message.body
         )
+
+    def test_links_in_the_email_open_the_comment_and_the_queue_for_a_moderator(self, hold_and_mail):
+        import re
+        from urllib.parse import urlsplit
+
+        from django.contrib.auth.models import Group
+        from django.test import Client
+
+        from tests.factories import UserFactory
+
+        comment, message = hold_and_mail("Follow the link to me.", moderators="ed@example.org")
+        links = re.findall(r"https://strategist\.example(/admin/\S+)", message.body)
+        assert len(links) == 2
+        moderator = UserFactory(username="mod", is_staff=True)
+        moderator.groups.add(Group.objects.get(name="Moderators"))
+        browser = Client()
+        # Not logged in: the link leads to the login page, then back to it.
+        response = browser.get(links[0])
+        assert response.status_code == 302
+        assert urlsplit(response["Location"]).path == "/admin/login/"
+        browser.force_login(moderator)
+        change, queue = (browser.get(link) for link in links)
+        assert change.status_code == 200
+        assert "Follow the link to me." in change.content.decode()
+        assert f'action="/admin/comments/comment/{comment.pk}/approve/"' in change.content.decode()
+        assert queue.status_code == 200
+        assert f'value="{comment.pk}"' in queue.content.decode()
 
     def test_approved_and_spam_comments_send_nothing(
         self, client, article, discussion, django_capture_on_commit_callbacks

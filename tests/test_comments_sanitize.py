@@ -95,6 +95,25 @@ def test_plain_text_angle_brackets_are_text():
     assert sanitize_comment("x < y && y > z") == "<p>x &lt; y &amp;&amp; y &gt; z</p>"
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("I hate <script> tags; they break my page.", "&lt;script&gt; tags; they break my page."),
+        ("<svg onload=alert(1) and the rest of my point", "&lt;svg onload=alert(1) and the rest"),
+        ("Use <STYLE> sparingly.\n\nSecond paragraph.", "<p>Second paragraph.</p>"),
+    ],
+)
+def test_unclosed_code_element_is_text_and_the_words_after_it_stay(text, shown):
+    html = sanitize_comment(text)
+    assert shown in html
+    assert_inert(html)
+    assert sanitize_comment(html) == html
+
+
+def test_closed_code_element_is_dropped_with_its_content():
+    assert sanitize_comment("before <script>alert(1)</script> after") == "<p>before  after</p>"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_posted_payload_stored_sanitized_and_rendered_inert(client, fake_google, payload):

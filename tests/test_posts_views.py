@@ -208,6 +208,21 @@ class TestPages:
         assert page.has("meta", property="og:description", content=article.dek)
         assert page.has("meta", property="og:site_name", content="The Democratic Strategist")
 
+    def test_article_without_dek_describes_itself_with_its_body(self, client):
+        article = ArticleFactory(
+            dek="",
+            body="Rivers &amp; roads <em>matter</em>.\n\n[quote 1]\n\n" + "word " * 60,
+        )
+        page = outline(client.get(article.get_absolute_url()))
+        summary = "Rivers & roads matter. " + "word " * 35 + "word…"  # 40 words.
+        assert page.has("meta", name="description", content=summary)
+        assert page.has("meta", property="og:description", content=summary)
+
+    def test_lists_show_the_start_of_the_body_of_an_article_without_dek(self, client):
+        ArticleFactory(dek="", body="Imported <strong>without</strong> an excerpt.\n\nMore.")
+        html = client.get("/").content.decode()
+        assert '<p class="dek">Imported without an excerpt. More.</p>' in html
+
     def test_list_pages_have_canonical_and_open_graph(self, client, published):
         page = outline(client.get("/tag/turnout/?x=1"))
         assert page.has("link", rel="canonical", href="http://testserver/tag/turnout/")

@@ -107,6 +107,13 @@ def test_published_post_fields(imported):
     assert list(article.authors.values_list("wordpress_login", flat=True)) == ["maria"]
     assert article.comments_open is True
     assert article.get_absolute_url() == "/2024/05/why-turnout-matters/"
+    # Last updated as on WordPress (post_modified_gmt), not the time of the import.
+    assert article.updated == datetime.datetime(2024, 5, 20, 14, 15, tzinfo=UTC)
+
+
+def test_last_updated_is_the_publication_time_without_a_modified_time(imported):
+    article = Article.objects.get(wordpress_id=105)
+    assert article.updated == article.pub_date
 
 
 def test_post_statuses(imported):
@@ -342,6 +349,9 @@ def test_newer_export_updates_what_changed(imported, tmp_path):
     out = run_import(path)
     assert (Article.objects.count(), Comment.objects.count(), Tag.objects.count()) == counts
     assert Article.objects.get(wordpress_id=101).title == "Turnout wins again"
+    assert Article.objects.get(wordpress_id=101).updated == datetime.datetime(
+        2024, 5, 20, 14, 15, tzinfo=UTC
+    )
     assert Article.objects.get(wordpress_id=104).status == Article.Status.PUBLISHED
     assert Comment.objects.get(wordpress_id=203).status == Comment.Status.APPROVED
     assert Author.objects.get(wordpress_login="maria").name == "María Núñez-Ortega"

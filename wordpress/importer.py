@@ -437,6 +437,10 @@ class WordPressImporter:
             if status != Article.Status.DRAFT:
                 self.report.warn(f"{label}: no publication time; {pub_date:%Y-%m-%d} used.")
 
+        modified = parse_wordpress_date(post.post_modified_gmt, datetime.UTC)
+        if modified is not None:
+            modified = max(modified, pub_date)
+
         title = plain_text(post.title)[:300]
         if not title:
             title = NO_TITLE
@@ -461,6 +465,8 @@ class WordPressImporter:
             article.save()
             article.authors.set(authors)
             article.tags.set(tags)
+            # "Last updated" is WordPress's, not the time of the import.
+            self._set_updated(article, modified or pub_date)
             self.article_is_new = True
             self.report.add("articles", "imported")
         else:
@@ -472,6 +478,8 @@ class WordPressImporter:
             tag_ids = {t.pk for t in tags}
             if changed:
                 article.save()
+                if modified:
+                    self._set_updated(article, modified)
             if set(article.authors.values_list("pk", flat=True)) != author_ids:
                 article.authors.set(authors)
                 changed.append("authors")
@@ -481,6 +489,12 @@ class WordPressImporter:
             self.report.add("articles", "updated" if changed else "unchanged")
         self.article = article
         self._add_redirects(self._old_paths(post, article), article=article)
+
+    @staticmethod
+    def _set_updated(article: Article, when: datetime.datetime) -> None:
+        """Set the last-updated time, which Article.save() would make now."""
+        Article.objects.filter(pk=article.pk).update(updated=when)
+        article.updated = when
 
     def _label(self, post: wxr.Post) -> str:
         title = plain_text(post.title)

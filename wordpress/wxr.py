@@ -82,6 +82,7 @@ class Post:
     excerpt: str = ""
     post_date: str = ""
     post_date_gmt: str = ""
+    post_modified_gmt: str = ""
     comment_status: str = ""
     post_name: str = ""
     status: str = ""
@@ -129,6 +130,7 @@ POST_FIELDS = {
     "excerpt:encoded": "excerpt",
     "wp:post_date": "post_date",
     "wp:post_date_gmt": "post_date_gmt",
+    "wp:post_modified_gmt": "post_modified_gmt",
     "wp:comment_status": "comment_status",
     "wp:post_name": "post_name",
     "wp:status": "status",

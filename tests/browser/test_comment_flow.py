@@ -1,7 +1,7 @@
 """
 A reader comments and replies in Chromium, a moderator approves in the admin,
 and the comments appear for everyone. Google's script is the local stand-in of
-tests/browser/conftest.py; its server-side check is faked by ``fake_google``.
+tests/playwright_fixtures.py; its server-side check is faked by ``fake_google``.
 """
 
 import re
@@ -169,3 +169,22 @@ def test_recaptcha_v2_checkbox(page, article, fake_google, settings):
     comment = Comment.objects.get(body="Checked the box.")
     assert comment.status == Comment.Status.APPROVED
     assert "Checked the box." in page.inner_text(f"#comment-{comment.pk}")
+
+
+def test_deep_threads_and_long_addresses_fit_a_phone_screen(new_context, article):
+    """On a 360-pixel screen the page never scrolls sideways and deep replies keep room to read."""
+    parent = None
+    for depth in range(5):
+        parent = CommentFactory(
+            article=article,
+            parent=parent,
+            author_name=f"Level {depth}",
+            body=f"Reply at depth {depth}: https://example.com/{'a-very-long-path-segment' * 8}",
+        )
+    phone = new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(article.get_absolute_url())
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 360
+    deepest = page.locator(f"#comment-{parent.pk} .comment-content").first
+    assert deepest.bounding_box()["width"] >= 220

@@ -1,6 +1,6 @@
 """
 A reader finds and reads articles in Chromium; an editor previews a draft.
-Fixtures (live server, Chromium, no internet) come from tests/browser/conftest.py.
+Fixtures (live server, Chromium, no internet) come from tests/playwright_fixtures.py.
 """
 
 import io

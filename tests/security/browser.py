@@ -9,9 +9,6 @@ an inline script or style the policy blocks).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 # Google's script replaced by a stand-in: no request leaves the machine.
 RECAPTCHA_STAND_IN = """

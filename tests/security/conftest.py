@@ -85,54 +85,15 @@ def serve(transactional_db, servers_dir, static_root, fake_recaptcha, request):
         print("\n".join(s.output() for s in started))  # noqa: T201
 
 
-def _running_browser(request):
-    """
-    The session's Chromium if tests/browser/conftest.py already started one:
-    Playwright's sync API allows one instance at a time in a thread.
-    """
-    manager = request._fixturemanager
-    by_node = getattr(manager, "_arg2node2fixturedefs", {}).get("browser", {})  # pytest >= 9
-    by_id = getattr(manager, "_arg2fixturedefs", {}).get("browser", ())  # pytest 8
-    fixturedefs = [d for defs in by_node.values() for d in defs] + list(by_id)
-    for fixturedef in fixturedefs:
-        cached = getattr(fixturedef, "cached_result", None)
-        if cached is not None and cached[2] is None:
-            return cached[0]
-    return None
-
-
-@pytest.fixture(scope="module")
-def chromium(request):
-    """Debian's Chromium through Playwright, headless, for one test module."""
-    from tests.security.browser import CHROMIUM
-
-    running = _running_browser(request)
-    if running is not None:
-        yield running
-        return
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: bin/test installs it (apt-get)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread while it is
-    # open; the ORM calls the tests make between page loads are still plain
-    # synchronous code, so Django's async-safety check is relaxed meanwhile.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"]
-            )
-            yield browser
-            browser.close()
-
-
 @pytest.fixture
-def browse(chromium, live_server):
-    """A fresh browser context on the live server: returns (page, watcher)."""
+def browse(browser, live_server):
+    """
+    A fresh context of the session's Chromium (tests/playwright_fixtures.py) on
+    the live server, with the XSS watchers: returns (page, watcher).
+    """
     from tests.security.browser import Watcher, open_context
 
-    context = open_context(chromium, live_server.url)
+    context = open_context(browser, live_server.url)
     page = context.new_page()
     watcher = Watcher()
     watcher.attach(page)

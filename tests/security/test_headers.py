@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
-from django.urls import resolve
 
 from strategist.security import SecurityHeadersMiddleware, content_security_policy
 from tests.factories import ArticleFactory, UserFactory
@@ -115,19 +114,14 @@ def test_nonce_is_in_the_policy_only_when_a_template_used_it():
 def test_uploaded_media_is_served_nosniff_and_sandboxed(client, settings):
     if not settings.SERVE_MEDIA:
         pytest.skip("SERVE_MEDIA is off: the web server or CDN serves media and sets headers")
-    match = resolve(settings.MEDIA_URL + "probe.html")
-    document_root = Path(match.kwargs["document_root"])
-    name = f"security-probe-{secrets.token_hex(4)}.html"
-    document_root.mkdir(parents=True, exist_ok=True)
-    target = document_root / name
-    target.write_text("<script>alert(1)</script>")
-    try:
-        response = client.get(settings.MEDIA_URL + name)
-        assert response.status_code == 200
-        policy = assert_hardened(response)
-        assert "sandbox" in policy
-    finally:
-        target.unlink()
+    # Served from this test's own MEDIA_ROOT (tests/conftest.py), read per request.
+    root = Path(settings.MEDIA_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "probe.html").write_text("<script>alert(1)</script>")
+    response = client.get(settings.MEDIA_URL + "probe.html")
+    assert response.status_code == 200
+    policy = assert_hardened(response)
+    assert "sandbox" in policy
 
 
 @pytest.mark.django_db
@@ -139,8 +133,13 @@ def test_admin_pages_carry_the_headers(client):
         assert_hardened(response)
 
 
+# DJANGO_ALLOW_ASYNC_UNSAFE is the test process's own (set while Playwright's
+# browser is open, tests/playwright_fixtures.py); a production server never has it.
+LOCAL_ONLY = ("DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def _deploy_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "REDIS_URL")}
+    env = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),

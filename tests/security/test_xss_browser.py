@@ -101,7 +101,12 @@ def _admin_article_data(n, payloads, outlet):
         "title": payloads[0][:300],
         "slug": f"payload-article-{n}",
         "dek": payloads[-1],
-        "body": "\n\n".join(payloads) + "\n\n[quote 1]\n\nThe end.",
+        # Every quotation placed on a line of its own, as the admin requires,
+        # before the payloads: posts' render_body drops what follows an
+        # unclosed <script or <svg, markers included (reported to posts).
+        "body": "\n\n".join(
+            [*(f"[quote {i}]" for i in range(1, len(payloads) + 1)), *payloads, "The end."]
+        ),
         "authors": [],
         "tags": [],
         "status": Article.Status.PUBLISHED,

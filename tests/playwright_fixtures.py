@@ -1,6 +1,7 @@
 """
-Playwright fixtures for browser tests: Debian's Chromium, headless, against
-pytest-django's live_server.
+Playwright fixtures shared by every browser test (tests/browser, tests/security):
+Debian's Chromium, headless, against pytest-django's live_server. Registered
+for the whole suite by ``pytest_plugins`` in tests/conftest.py.
 
 - ``browser``: one Chromium for the session (skips when /usr/bin/chromium or
   Playwright is missing).
@@ -14,8 +15,9 @@ pytest-django's live_server.
 - The server-side check is faked with the ``fake_google`` fixture
   (tests/conftest.py) at django_recaptcha.client.recaptcha_request.
 
-Playwright's sync API runs an event loop in this thread, so Django's
-async-safety check is switched off for the test process.
+Playwright's sync API runs an event loop in this thread while the browser is
+open, so Django's async-safety check is switched off for as long as it is: the
+ORM calls the tests make between page loads are plain synchronous code.
 """
 
 import os
@@ -23,8 +25,6 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--disable-dev-shm-usage",
 ]
 TIMEOUT_MS = 5_000
 
@@ -79,7 +80,8 @@ def browser():
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium).")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed.")
-    with sync_api.sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_api.sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=shutil.which(CHROMIUM) or CHROMIUM,
             headless=True,
