@@ -9,6 +9,7 @@ and restoring (bulk actions and the one-click row buttons) require the
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -121,6 +122,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["article", "parent"]
     list_per_page = 50
     search_fields = ["body", "author_name", "author_email", "ip_address"]
+    # A website typed without a scheme is https, as on the reader's form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     ordering = ["-submitted", "-id"]
     readonly_fields = [
         "article",

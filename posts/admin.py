@@ -191,6 +191,11 @@ class ArticleAdmin(admin.ModelAdmin):
             count += 1
         return count
 
+    def delete_queryset(self, request, queryset):
+        """One by one, so that Article.delete() removes each featured image's files."""
+        for article in queryset:
+            article.delete()
+
     def save_model(self, request, obj, form, change):
         if not change and not obj.pub_date:
             obj.pub_date = timezone.now()

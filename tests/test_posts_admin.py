@@ -451,3 +451,23 @@ class TestQuotationMarkers:
         response = editor_client.post(ADD_URL, data)
         assert response.status_code == 302
         assert Article.objects.get().quotations.count() == 2
+
+
+def test_deleting_selected_articles_deletes_their_image_files(
+    editor_client, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    article = ArticleFactory.build()
+    article.featured_image = ContentFile(png(), name="doomed.png")
+    article.featured_image_alt = "Blue."
+    article.save()
+    assert len(media_files(settings)) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            LIST_URL,
+            {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not Article.objects.exists()
+    assert media_files(settings) == []

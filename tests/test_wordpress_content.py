@@ -76,6 +76,26 @@ def test_caption_without_text_is_a_bare_figure():
     assert converted.html == '<figure><img src="/p.jpg" alt="" /></figure>'
 
 
+def test_address_alone_on_its_line_becomes_a_link_like_an_embed():
+    classic = convert_content(
+        "https://www.youtube.com/watch?v=abc&t=5\n\nSee https://example.org/x inline."
+    )
+    assert classic.html == (
+        '<p><a href="https://www.youtube.com/watch?v=abc&amp;t=5">'
+        "https://www.youtube.com/watch?v=abc&amp;t=5</a></p>\n"
+        "<p>See https://example.org/x inline.</p>"
+    )
+    block = convert_content(
+        '<!-- wp:embed {"url":"https://twitter.com/a/status/1"} -->\n'
+        '<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\n'
+        "https://twitter.com/a/status/1\n"
+        "</div></figure>\n<!-- /wp:embed -->"
+    )
+    assert '<a href="https://twitter.com/a/status/1">https://twitter.com/a/status/1</a>' in (
+        block.html
+    )
+
+
 def test_block_editor_posts_are_not_auto_paragraphed():
     content = (
         "<!-- wp:paragraph -->\n<p>One\nline.</p>\n<!-- /wp:paragraph -->\n\n"

@@ -6,13 +6,15 @@ paragraphs and adds the ``<p>`` tags when it shows them (``wpautop``);
 block-editor posts are HTML wrapped in ``<!-- wp:... -->`` comments, and
 WordPress skips auto-paragraphing for them. ``convert_content`` does the same:
 block comments are removed (their HTML kept), ``[caption]`` becomes a
-``<figure>`` with a ``<figcaption>``, classic content is auto-paragraphed like
+``<figure>`` with a ``<figcaption>``, an address alone on its line (which
+WordPress would embed as a player) becomes a link to it, classic content is auto-paragraphed like
 ``wpautop`` would, other shortcodes stay as text and are returned so the
 import report can list them.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,6 +45,10 @@ CAPTION = re.compile(
 CAPTION_MEDIA = re.compile(
     r"^\s*(?P<media>(?:<a\s[^>]+>\s*)?<img\s[^>]+>(?:\s*</a>)?)(?P<text>.*)$",
     re.DOTALL | re.IGNORECASE,
+)
+# An address alone on its line, which WordPress turns into an embedded player.
+EMBED_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<url>https?://[^\s<>\"'\[\]]+)[ \t]*$", re.MULTILINE
 )
 SHORTCODE_ATTRIBUTE = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"]+)"""
@@ -160,12 +166,19 @@ def wpautop(text: str) -> str:
     return text.replace("\ue000", "\n")
 
 
+def _embed_to_link(match: re.Match[str]) -> str:
+    url = html.escape(match.group("url"))
+    return f'{match.group("indent")}<a href="{url}">{url}</a>'
+
+
 def convert_content(content: str) -> ConvertedContent:
     """WordPress post content to HTML, with the shortcodes left in it counted."""
     had_blocks = "<!-- wp:" in content
     if had_blocks:
         content = BLOCK_DELIMITER.sub("", content)
     content = CAPTION.sub(_caption_to_figure, content)
+    # WordPress embeds a player for an address alone on its line; we link to it.
+    content = EMBED_LINE.sub(_embed_to_link, content)
     if not had_blocks:
         content = wpautop(content)
     return ConvertedContent(

@@ -15,6 +15,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from xml.etree import ElementTree
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
@@ -25,6 +27,7 @@ from tests.factories import (
     OutletFactory,
     QuotationFactory,
     TagFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -96,8 +99,26 @@ def seeded(settings):
                 if status == Comment.Status.APPROVED and parent is None:
                     parent = comment
                 n += 1
+    # A moderator's reply as the publication, made through the admin: the
+    # moderator's own address must not show either.
+    moderator_email = "Moderator.Canary.Qx7@Leak-Test.example"
+    moderator = UserFactory(
+        username="canary-moderator", email=moderator_email, is_staff=True, is_superuser=True
+    )
+    staff_client = Client()
+    staff_client.force_login(moderator)
+    answered = Comment.objects.filter(article=articles[0], status=Comment.Status.PENDING).first()
+    response = staff_client.post(
+        reverse("admin:comments_comment_reply", args=[answered.pk]),
+        {"body": "Thanks for writing; the publication answers."},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.filter(user=moderator, status=Comment.Status.APPROVED).exists()
     # A commenter whose name looks like their address is shown by name only: not a leak test.
-    return {"emails": emails + ["ann.writer@leak-test.example"], "articles": articles}
+    return {
+        "emails": emails + ["ann.writer@leak-test.example", moderator_email],
+        "articles": articles,
+    }
 
 
 def links_in(path: str, response) -> set[str]:
