@@ -44,6 +44,8 @@ class LegacyRedirectMiddleware:
 
     @staticmethod
     def old_path_target(path: str) -> str:
+        if "\x00" in path:
+            return ""  # no imported address has one, and PostgreSQL refuses it in a query
         candidates = [path] if path.endswith("/") else [path, path + "/"]
         redirect = (
             LegacyRedirect.objects.select_related("article", "tag")
