@@ -10,9 +10,10 @@ http, https and mailto addresses and always carry rel="nofollow ugc noopener".
 """
 
 import re
+from functools import partial
 
 import bleach
-from bleach.linkifier import TLDS, Linker
+from bleach.linkifier import TLDS, LinkifyFilter
 
 ALLOWED_TAGS = frozenset({"a", "em", "strong", "code", "blockquote", "p", "br"})
 ALLOWED_ATTRIBUTES = {"a": ["href"]}
@@ -58,7 +59,24 @@ _URL_RE = re.compile(
     """.format(tlds="|".join(sorted(TLDS, reverse=True))),
     re.IGNORECASE | re.VERBOSE | re.UNICODE,
 )
-_linker = Linker(url_re=_URL_RE, callbacks=[_set_rel], skip_tags={"code"}, parse_email=False)
+# Cleaning and linking in one pass: linking the cleaned HTML again would
+# escape "&" a second time inside <code>.
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[
+        partial(
+            LinkifyFilter,
+            url_re=_URL_RE,
+            callbacks=[_set_rel],
+            skip_tags={"code"},
+            parse_email=False,
+        )
+    ],
+)
 
 
 def strip_control_characters(text: str) -> str:
@@ -85,12 +103,4 @@ def sanitize_comment(text: str) -> str:
     text = strip_control_characters(text)
     text = _DROP_WITH_CONTENT.sub("", text)
     text = _UNCLOSED_CODE_ELEMENT.sub("&lt;", text)
-    html = bleach.clean(
-        _paragraphs(text),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=True,
-        strip_comments=True,
-    )
-    return _linker.linkify(html)
+    return _cleaner.clean(_paragraphs(text))

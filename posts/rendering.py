@@ -39,12 +39,14 @@ BLOCK_TAGS = (
 )
 _BLOCK_START = re.compile(rf"^\s*</?(?:{BLOCK_TAGS})\b", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n\s*\n")
-# Tags whose whole content is dropped, not kept as text.
-_DROP_WITH_CONTENT = re.compile(
-    r"<(script|style|iframe|object|embed|noscript|template|title|textarea|xmp|noembed"
-    r"|noframes|svg|math)\b.*?(?:</\1\s*>|$)",
-    re.IGNORECASE | re.DOTALL,
+# Elements whose content is code, never prose: dropped whole when closed. An
+# opening tag never closed is shown as text, so the words after it stay.
+_CODE_ELEMENTS = (
+    r"(script|style|iframe|object|embed|noscript|template|title|textarea|xmp|noembed"
+    r"|noframes|svg|math)\b"
 )
+_DROP_WITH_CONTENT = re.compile(rf"<{_CODE_ELEMENTS}.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_UNCLOSED_CODE_ELEMENT = re.compile(rf"<(?={_CODE_ELEMENTS})", re.IGNORECASE)
 
 
 def autop(text: str) -> str:
@@ -70,6 +72,7 @@ def autop(text: str) -> str:
 def sanitize_body(html: str) -> str:
     """Keep only allowed markup; scripts, styles and their contents are removed."""
     html = _DROP_WITH_CONTENT.sub("", html)
+    html = _UNCLOSED_CODE_ELEMENT.sub("&lt;", html)
     return bleach.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -37,6 +37,7 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("<yyyy:year>/", views.ArticleYearArchiveView.as_view(), name="year"),
     path("<yyyy:year>/<mm:month>/", views.ArticleMonthArchiveView.as_view(), name="month"),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),

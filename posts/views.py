@@ -7,6 +7,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -201,6 +202,12 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('posts:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever a page links to."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def page_not_found(request, exception):

@@ -4,7 +4,7 @@ Debian's Chromium, headless, against pytest-django's live_server. Registered
 for the whole suite by ``pytest_plugins`` in tests/conftest.py.
 
 - ``browser``: one Chromium for the session (skips when /usr/bin/chromium or
-  Playwright is missing).
+  Playwright is missing, except under CI=true, where a missing browser fails).
 - ``context`` / ``page``: a fresh browser profile and tab per test. Google's
   reCAPTCHA script (any URL containing /recaptcha/) is replaced by a local
   stand-in defining grecaptcha.ready/execute/render that hands out tokens; every
@@ -78,7 +78,10 @@ RECAPTCHA_STUB = """
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium).")
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " CI must run the browser tests.")
+        pytest.skip(message)
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed.")
     with pytest.MonkeyPatch.context() as patch, sync_api.sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

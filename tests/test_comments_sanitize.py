@@ -190,3 +190,10 @@ def test_rendered_comment_escapes_everything_from_the_reader():
     assert 'id="comment-7" class="comment depth-2"' in html
     assert "January 5, 2026 at 10:04 a.m." in html  # America/New_York
     assert 'datetime="2026-01-05T10:04:00-05:00"' in html
+
+
+def test_code_keeps_ampersands_and_entities_escaped_once():
+    html = sanitize_comment("Use <code>x && y &lt; z</code> & see http://example.com/?a=1&b=2")
+    assert "<code>x &amp;&amp; y &lt; z</code>" in html
+    assert '<a href="http://example.com/?a=1&amp;b=2" rel="nofollow ugc noopener">' in html
+    assert sanitize_comment(html) == html

@@ -234,3 +234,11 @@ def test_search_needs_every_word():
     ArticleFactory(title="Organizing starts early", body="Words matter, they say.")
     ArticleFactory(title="Plain geography", body="Maps and counties.")
     assert list(Article.objects.published().search("plain words")) == [both]
+
+
+def test_unclosed_script_tag_keeps_the_words_after_it():
+    html = render_body("Hello <script>alert(1) and the rest\n\nSecond paragraph")
+    assert "<script" not in html
+    assert "and the rest" in html
+    assert "<p>Second paragraph</p>" in html
+    assert render_body(html) == html

@@ -627,3 +627,11 @@ def test_static_files_need_no_collectstatic_in_development():
         warnings.simplefilter("error")
         middleware = WhiteNoiseMiddleware(lambda request: None)
     assert middleware.use_finders and middleware.autorefresh
+
+
+def test_favicon_is_linked_and_the_conventional_address_redirects_to_it(client, db):
+    page = client.get("/").content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
