@@ -37,7 +37,12 @@ def comments_section(context, article):
         Comment.objects.for_article_page(article, cookies.own_comment_ids(request)).only(
             # What build_thread() and render_comment() read, not the raw text and the
             # private fields (a large part of the cost of a long thread).
-            "parent_id", "author_name", "author_url", "body_html", "status", "submitted"
+            "parent_id",
+            "author_name",
+            "author_url",
+            "body_html",
+            "status",
+            "submitted",
         )
     )
     # A staff preview of a draft shows no form: posting needs a published article.
