@@ -1,9 +1,7 @@
 """RSS feeds of approved comments; they carry names, never email addresses."""
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from comments.models import Comment
 from comments.sanitize import strip_control_characters
@@ -53,14 +51,8 @@ class LatestCommentsFeed(Feed):
 
 class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, year, month, slug):
-        year, month = int(year), int(month)
-        if not 1 <= month <= 12:
-            raise Http404("No such month.")
-        tz = timezone.get_current_timezone()
-        start = timezone.datetime(year, month, 1, tzinfo=tz)
-        end = timezone.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
         return get_object_or_404(
-            Article.objects.published(), slug=slug, pub_date__gte=start, pub_date__lt=end
+            Article.objects.published().in_month(int(year), int(month)), slug=slug
         )
 
     def title(self, article):
