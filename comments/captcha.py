@@ -1,10 +1,10 @@
 """
 reCAPTCHA for the comment form, through django-recaptcha.
 
-django-recaptcha's field raises on every failure (and lets URLError and
-TimeoutError escape as a 500). Here its widgets only render the check; the
-token is verified by ``verify_captcha``, which never raises and returns one of
-five outcomes the moderation rules act on:
+django-recaptcha's field raises on every failure (and lets URLError,
+TimeoutError and http.client's errors escape as a 500). Here its widgets only
+render the check; the token is verified by ``verify_captcha``, which never
+raises and returns one of five outcomes the moderation rules act on:
 
 - PASSED: Google accepted the token (and, for v3, the score reached the threshold);
 - LOW_SCORE: v3 accepted the token with a score below RECAPTCHA_REQUIRED_SCORE;
@@ -17,6 +17,7 @@ five outcomes the moderation rules act on:
 import logging
 from dataclasses import dataclass, field
 from enum import Enum
+from http.client import HTTPException
 from urllib.error import URLError
 
 from django.conf import settings
@@ -73,7 +74,9 @@ def verify_captcha(token: str | None, remote_ip: str | None) -> CaptchaResult:
         error_codes = tuple(str(code) for code in answer.error_codes or ())
         score = answer.extra_data.get("score")
         score = None if score is None else float(score)
-    except (URLError, TimeoutError, OSError) as exc:
+    except (URLError, OSError, HTTPException) as exc:
+        # OSError covers timeouts, resets and TLS errors; HTTPException a
+        # broken answer (no status line, connection cut mid-body).
         logger.warning("reCAPTCHA verification failed: %s", exc)
         return CaptchaResult(Outcome.UNVERIFIED, detail=f"Google unreachable: {exc}")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:

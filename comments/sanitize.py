@@ -10,6 +10,7 @@ http, https and mailto addresses and always carry rel="nofollow ugc noopener".
 """
 
 import re
+import threading
 from functools import partial
 
 import bleach
@@ -60,23 +61,31 @@ _URL_RE = re.compile(
     re.IGNORECASE | re.VERBOSE | re.UNICODE,
 )
 # Cleaning and linking in one pass: linking the cleaned HTML again would
-# escape "&" a second time inside <code>.
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[
-        partial(
-            LinkifyFilter,
-            url_re=_URL_RE,
-            callbacks=[_set_rel],
-            skip_tags={"code"},
-            parse_email=False,
+# escape "&" a second time inside <code>. A Cleaner's parser keeps state
+# between calls, so each thread (gunicorn's gthread workers) has its own.
+_local = threading.local()
+
+
+def _cleaner() -> bleach.Cleaner:
+    cleaner = getattr(_local, "cleaner", None)
+    if cleaner is None:
+        cleaner = _local.cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[
+                partial(
+                    LinkifyFilter,
+                    url_re=_URL_RE,
+                    callbacks=[_set_rel],
+                    skip_tags={"code"},
+                    parse_email=False,
+                )
+            ],
         )
-    ],
-)
+    return cleaner
 
 
 def strip_control_characters(text: str) -> str:
@@ -103,4 +112,4 @@ def sanitize_comment(text: str) -> str:
     text = strip_control_characters(text)
     text = _DROP_WITH_CONTENT.sub("", text)
     text = _UNCLOSED_CODE_ELEMENT.sub("&lt;", text)
-    return _cleaner.clean(_paragraphs(text))
+    return _cleaner().clean(_paragraphs(text))

@@ -14,13 +14,15 @@ class FakeGoogle:
     """
     Stands in for django_recaptcha.client.recaptcha_request, the HTTP call to
     Google's siteverify: answers ``answer`` as JSON, or ``raw`` bytes, or raises
-    ``error``. Records what it was asked.
+    ``error`` when asked, or ``read_error`` while the answer is read (a
+    connection cut mid-answer). Records what it was asked.
     """
 
     def __init__(self):
         self.answer = dict(GOOD_ANSWER)
         self.raw = None
         self.error = None
+        self.read_error = None
         self.requests = []
 
     def __call__(self, params):
@@ -28,7 +30,13 @@ class FakeGoogle:
         if self.error is not None:
             raise self.error
         body = self.raw if self.raw is not None else json.dumps(self.answer).encode()
-        return io.BytesIO(body)
+        answer = io.BytesIO(body)
+        if self.read_error is not None:
+            answer.read = self._fail_reading
+        return answer
+
+    def _fail_reading(self, *args):
+        raise self.read_error
 
 
 def comment_data(article, **overrides):

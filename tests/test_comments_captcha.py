@@ -1,5 +1,7 @@
 """reCAPTCHA decisions, with Google faked at the HTTP boundary (django_recaptcha.client)."""
 
+import http.client
+import ssl
 from urllib.error import URLError
 
 import pytest
@@ -106,8 +108,11 @@ def test_token_field_absent_from_post_counts_as_missing(client, article, fake_go
         TimeoutError("timed out"),
         OSError("Network is unreachable"),
         ConnectionResetError("reset"),
+        http.client.BadStatusLine("garbage instead of a status line"),
+        http.client.RemoteDisconnected("Remote end closed connection without response"),
+        ssl.SSLError("certificate verify failed"),
     ],
-    ids=["unreachable", "timeout", "network-down", "reset"],
+    ids=["unreachable", "timeout", "network-down", "reset", "bad-status", "closed", "tls"],
 )
 def test_google_unreachable_or_timing_out_holds_as_unverified(client, article, fake_google, error):
     fake_google.error = error
@@ -117,6 +122,25 @@ def test_google_unreachable_or_timing_out_holds_as_unverified(client, article, f
     assert comment.status == Comment.Status.PENDING
     assert reason_codes(comment) == [HoldReason.Code.CAPTCHA_UNVERIFIED]
     assert str(comment.hold_reasons.get()).startswith("Captcha unverified")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        http.client.IncompleteRead(b'{"success": tr', 20),
+        ConnectionResetError("Connection reset by peer"),
+        TimeoutError("The read operation timed out"),
+    ],
+    ids=["incomplete", "reset", "timeout"],
+)
+def test_answer_cut_off_while_reading_holds_as_unverified(client, article, fake_google, error):
+    fake_google.read_error = error
+    response = post(client, article, comment="Words that must survive a broken answer.")
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.body == "Words that must survive a broken answer."
+    assert comment.status == Comment.Status.PENDING
+    assert reason_codes(comment) == [HoldReason.Code.CAPTCHA_UNVERIFIED]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Comment text is stored sanitized and rendered inert; links are tamed."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -197,3 +198,25 @@ def test_code_keeps_ampersands_and_entities_escaped_once():
     assert "<code>x &amp;&amp; y &lt; z</code>" in html
     assert '<a href="http://example.com/?a=1&amp;b=2" rel="nofollow ugc noopener">' in html
     assert sanitize_comment(html) == html
+
+
+def test_sanitizing_in_many_threads_at_once_gives_each_text_its_own_html():
+    """
+    gunicorn's threaded workers sanitize several comments at once; bleach's
+    parser keeps state, so a shared one mixed texts up or crashed (a 500).
+    """
+    texts = [
+        f"Reader {n} writes:\n\n<b>Turnout</b> in www.example.com/{n} decided it. "
+        + "<i>Suburbs</i> <p>and</p> <em>exurbs</em> </p></b> " * 40
+        for n in range(16)
+    ]
+    expected = [sanitize_comment(text) for text in texts]
+
+    def sanitize_all(offset):
+        rotated = texts[offset:] + texts[:offset]
+        return [sanitize_comment(text) for text in rotated * 3]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(sanitize_all, range(16)))
+    for offset, result in enumerate(results):
+        assert result == (expected[offset:] + expected[:offset]) * 3

@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -31,6 +32,8 @@ from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+# An access-log line (gunicorn's default format) of a request answered below 500.
+ANSWERED = re.compile(r'^\S+ - \S+ \[[^]]+\] "[^"]*" [1-4]\d\d ')
 CSRF_TOKEN = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
 
 
@@ -213,10 +216,16 @@ class Gunicorn:
         self.stop()
         raise RuntimeError(f"gunicorn did not start:\n{self.output()}")
 
-    def output(self) -> str:
+    def output(self, limit: int = 20000) -> str:
+        """
+        The server's log without the access lines of answered requests (status
+        below 500), so tracebacks and server errors are what is left to read.
+        """
         if not self.log.closed:
             self.log.flush()
-        return self.log_path.read_text(errors="replace")[-5000:]
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        kept = [line for line in lines if not ANSWERED.match(line)]
+        return "\n".join(kept)[-limit:]
 
     def stop(self):
         if self.process.poll() is None:
