@@ -18,6 +18,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 
 from comments.models import Comment, DiscussionSettings, HoldReason
+from comments.sanitize import sanitize_comment
 from tests.comment_helpers import comment_data
 from tests.factories import ArticleFactory, UserFactory
 from tests.security.servers import NEEDS_POSTGRESQL, closed_port, is_postgresql
@@ -101,6 +102,9 @@ def test_200_posts_from_20_concurrent_clients(serve, fake_recaptcha):
     assert len(accepted) == 160
     assert set(stored) == accepted
     assert all(count == 1 for count in stored.values())
+    # Each comment's HTML was made from its own text (threads sanitize at once).
+    for body, body_html in Comment.objects.filter(article=article).values_list("body", "body_html"):
+        assert body_html == sanitize_comment(body), body
     assert len(fake_recaptcha.requests) - verifications_before == 200
 
     # Two moderators approve the same comments at the same time.
