@@ -95,3 +95,12 @@ def claim_flood_slot(ip_address: str | None) -> bool:
     if seconds <= 0:
         return True
     return cache.add(_key("flood", ip_address or "unknown"), 1, seconds)
+
+
+def release_claims(
+    ip_address: str | None, article_id: int, parent_id: int | None, email: str, body: str
+) -> None:
+    """Give back the flood slot and the fingerprint of a comment that could not be stored."""
+    cache.delete_many(
+        [_key("flood", ip_address or "unknown"), _duplicate_key(article_id, parent_id, email, body)]
+    )

@@ -3,10 +3,12 @@ Posting a comment: the equivalent of WordPress's wp-comments-post.php.
 
 The reader's text survives every outcome: a validation error, a refused
 captcha token, a flood or a duplicate re-renders the article page with the
-form still filled in; closed comments show the text back to copy.
+form still filled in; closed comments and a database outage show the text
+back to copy, and a comment the database failed to store leaves no flood or
+duplicate claim behind.
 """
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +20,7 @@ from comments.ip import get_client_ip
 from comments.models import Comment, DiscussionSettings
 from posts.models import Article
 from posts.views import ArticleDetailView
+from strategist.security import DATABASE_OUTAGE_ERRORS, database_unavailable
 
 CAPTCHA_INVALID = (
     "The spam check for your comment expired or could not be confirmed. Your comment is "
@@ -49,6 +52,14 @@ def refuse(request, article, form, message, status):
 
 @require_POST
 def post_comment(request, article_id):
+    try:
+        return _post_comment(request, article_id)
+    except DATABASE_OUTAGE_ERRORS as exc:
+        # The 503 page, with the reader's words to copy.
+        return database_unavailable(request, exc, text=request.POST.get("comment", ""))
+
+
+def _post_comment(request, article_id):
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     discussion = DiscussionSettings.load()
     if not discussion.comments_open_for(article):
@@ -88,9 +99,14 @@ def post_comment(request, article_id):
         comment, discussion=discussion, captcha=captcha, spam_signals=form.spam_signals()
     )
     comment.status = decision.status
-    with transaction.atomic():
-        comment.save()
-        comment.hold_reasons.bulk_create(decision.hold_reasons(comment))
+    try:
+        with transaction.atomic():
+            comment.save()
+            comment.hold_reasons.bulk_create(decision.hold_reasons(comment))
+    except DatabaseError:
+        # Nothing was stored: the same words may be posted again at once.
+        spam.release_claims(ip_address, *fingerprint)
+        raise
     if comment.status == Comment.Status.PENDING:
         transaction.on_commit(lambda: notifications.notify_moderators(comment, discussion))
 

@@ -151,6 +151,10 @@ class SecurityHeadersMiddleware:
         return response
 
 
+DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
 class DatabaseUnavailableMiddleware:
     """
     Answer 503 Service Unavailable with a friendly page and ``Retry-After``
@@ -159,8 +163,6 @@ class DatabaseUnavailableMiddleware:
     The page is rendered without context processors or the database.
     """
 
-    retry_after_seconds = 30
-
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
@@ -168,22 +170,28 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_OUTAGE_ERRORS):
             return None
-        logger.error(
-            "Database unavailable during %s %s: %s",
-            request.method,
-            request.path,
-            exception,
-            exc_info=exception,
-        )
-        return database_unavailable_response(self.retry_after_seconds)
+        return database_unavailable(request, exception)
 
 
-def database_unavailable_response(retry_after_seconds: int = 30) -> HttpResponse:
-    """The 503 page shown while the database is unreachable."""
-    response = HttpResponse(loader.get_template("503.html").render(), status=503)
-    response.headers["Retry-After"] = str(retry_after_seconds)
+def database_unavailable(
+    request: HttpRequest, exception: Exception, text: str = ""
+) -> HttpResponse:
+    """
+    Log the outage and return the 503 page; ``text`` (a reader's unsaved
+    comment) is shown on it to copy.
+    """
+    logger.error(
+        "Database unavailable during %s %s: %s",
+        request.method,
+        request.path,
+        exception,
+        exc_info=exception,
+    )
+    page = loader.get_template("503.html").render({"text": text})
+    response = HttpResponse(page, status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,11 +1,14 @@
 """The database going away mid-request gives a friendly 503, never a traceback."""
 
+from html import escape
 from unittest import mock
 
 import pytest
 from django.db import InterfaceError, OperationalError
 from django.db.backends.utils import CursorWrapper
 
+from comments.models import Comment, DiscussionSettings
+from tests.comment_helpers import comment_data
 from tests.factories import ArticleFactory
 
 
@@ -71,3 +74,63 @@ def test_other_errors_are_not_hidden_as_outages(client):
     ):
         response = client.get("/")
     assert response.status_code == 500
+
+
+def _failing_inserts(exc):
+    """Reads work; every INSERT fails with ``exc``: the database goes away as a comment is saved."""
+    real_execute = CursorWrapper.execute
+
+    def execute(self, sql, *args, **kwargs):
+        if sql.lstrip().upper().startswith("INSERT"):
+            raise exc
+        return real_execute(self, sql, *args, **kwargs)
+
+    return mock.patch.object(CursorWrapper, "execute", execute)
+
+
+WORDS = "Turnout in <b>Maricopa</b> & the suburbs decided it.\n\nSecond paragraph, still mine."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "outage",
+    [
+        lambda: _failing_inserts(OperationalError("server closed the connection unexpectedly")),
+        lambda: _broken_cursor(InterfaceError("connection already closed")),
+    ],
+    ids=["while-saving", "from-the-start"],
+)
+def test_outage_while_posting_a_comment_gives_the_words_back(client, fake_google, outage):
+    article = ArticleFactory()
+    data = comment_data(article, comment=WORDS)
+    DiscussionSettings.load()
+    with outage():
+        response = client.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="192.0.2.40")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "We'll be right back" in html
+    assert "Your comment was not saved" in html
+    # The reader's words, escaped, in a box to copy them from.
+    assert f"readonly>{escape(WORDS)}</textarea>" in html
+    assert "<b>Maricopa</b>" not in html
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_comment_the_database_failed_to_store_can_be_posted_again_at_once(client, fake_google):
+    """No flood slot (429) or duplicate fingerprint (409) is left behind by the failed save."""
+    DiscussionSettings.load()  # the settings row exists: the comment is the first INSERT
+    article = ArticleFactory()
+    data = comment_data(article, comment=WORDS)
+    with _failing_inserts(OperationalError("could not connect to server")):
+        failed = client.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="192.0.2.41")
+    assert failed.status_code == 503
+    again = client.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="192.0.2.41")
+    assert again.status_code == 302
+    assert list(Comment.objects.values_list("body", flat=True)) == [WORDS]
+    # The stored comment claims its slot and fingerprint as usual.
+    assert (
+        client.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="192.0.2.42").status_code
+        == 409
+    )

@@ -264,7 +264,9 @@ def test_database_on_a_closed_port_gives_503(serve):
     client = server.client(ip="203.0.113.40")
     for path in ("/", "/2026/01/anything/", "/tag/politics/"):
         _friendly_503(client.get(path))
-    _friendly_503(client.post("/comments/post/1/", {"comment": "hello"}))
+    unsaved = client.post("/comments/post/1/", {"comment": "My words <i>stay</i>."})
+    _friendly_503(unsaved)
+    assert "readonly>My words &lt;i&gt;stay&lt;/i&gt;.</textarea>" in unsaved.text
     _friendly_503(client.post("/admin/login/", {"username": "chief", "password": "x"}))
     # A reader with a session (an editor) gets the same page, not a traceback.
     client.cookies["sessionid"] = "x" * 32
@@ -295,9 +297,16 @@ def test_database_going_away_mid_service_gives_503_then_recovers(serve):
             )
             _friendly_503(client.get(article.get_absolute_url()))
             _friendly_503(client.get("/"))
+            words = comment_data(article, comment="Posted during the outage.")
+            unsaved = client.post(post_path(article), words)
+            _friendly_503(unsaved)
+            assert "readonly>Posted during the outage.</textarea>" in unsaved.text
         finally:
             admin.execute(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS true")
     assert client.get(article.get_absolute_url()).status == 200
+    # Back up: the same words from the same reader go through at once.
+    assert client.post(post_path(article), words).status == 302
+    assert Comment.objects.filter(body="Posted during the outage.").count() == 1
 
 
 def maintenance_connection():
