@@ -4,10 +4,14 @@ flood control and duplicate detection.
 
 The flood and duplicate counters live in Django's cache and are claimed with
 ``cache.add``, which is atomic, so they hold across processes and servers
-whenever the cache is shared (REDIS_URL).
+whenever the cache is shared (REDIS_URL). While that cache cannot be reached,
+comments are still taken: duplicates are found in the database alone and the
+flood limit waits for the cache to come back.
 """
 
+import contextlib
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -15,6 +19,9 @@ from django.core import signing
 from django.core.cache import cache
 
 from comments.models import Comment, HoldReason
+from strategist.cache_backends import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 TIMESTAMP_SALT = "comments.form-timestamp"
 DUPLICATE_SECONDS = 24 * 60 * 60
@@ -70,8 +77,11 @@ def _duplicate_key(article_id, parent_id, email, body) -> str:
 
 def is_duplicate(article_id: int, parent_id: int | None, email: str, body: str) -> bool:
     """True when the same email already said the same thing in the same place."""
-    if cache.get(_duplicate_key(article_id, parent_id, email, body)):
-        return True
+    try:
+        if cache.get(_duplicate_key(article_id, parent_id, email, body)):
+            return True
+    except CACHE_ERRORS as exc:
+        logger.warning("Cache unreachable, duplicates checked in the database only: %s", exc)
     return (
         Comment.objects.filter(
             article_id=article_id,
@@ -85,22 +95,38 @@ def is_duplicate(article_id: int, parent_id: int | None, email: str, body: str) 
 
 
 def claim_duplicate_key(article_id: int, parent_id: int | None, email: str, body: str) -> bool:
-    """Atomically claim this comment's fingerprint; False when another request holds it."""
-    return cache.add(_duplicate_key(article_id, parent_id, email, body), 1, DUPLICATE_SECONDS)
+    """
+    Atomically claim this comment's fingerprint; False when another request
+    holds it. True when the cache cannot be reached (is_duplicate() asked the
+    database).
+    """
+    try:
+        return cache.add(_duplicate_key(article_id, parent_id, email, body), 1, DUPLICATE_SECONDS)
+    except CACHE_ERRORS:
+        return True
 
 
 def claim_flood_slot(ip_address: str | None) -> bool:
-    """One comment per flood_seconds() (15) per IP address; False when posting too quickly."""
+    """
+    One comment per flood_seconds() (15) per IP address; False when posting
+    too quickly. True when the cache cannot be reached: a reader's comment is
+    not refused for the site's own fault (reCAPTCHA and moderation still apply).
+    """
     seconds = flood_seconds()
     if seconds <= 0:
         return True
-    return cache.add(_key("flood", ip_address or "unknown"), 1, seconds)
+    try:
+        return cache.add(_key("flood", ip_address or "unknown"), 1, seconds)
+    except CACHE_ERRORS as exc:
+        logger.warning("Cache unreachable, flood limit not applied: %s", exc)
+        return True
 
 
 def release_claims(
     ip_address: str | None, article_id: int, parent_id: int | None, email: str, body: str
 ) -> None:
     """Give back the flood slot and the fingerprint of a comment that could not be stored."""
-    cache.delete_many(
-        [_key("flood", ip_address or "unknown"), _duplicate_key(article_id, parent_id, email, body)]
-    )
+    flood = _key("flood", ip_address or "unknown")
+    # Nothing could have been claimed in an unreachable cache either.
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.delete_many([flood, _duplicate_key(article_id, parent_id, email, body)])

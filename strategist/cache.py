@@ -29,11 +29,17 @@ Design (see also the README's deployment guide):
   ``public`` with a short ``max-age`` and ``s-maxage``.
 - Misses are rendered from the primary database (strategist.routers), so a
   lagging read replica can never be written into the shared cache.
+- When the cache cannot be reached, pages are rendered for every request
+  (``X-Page-Cache: unavailable``) and the process leaves the cache alone for
+  CACHE_RETRY_SECONDS; a counter bump that fails is logged, and the pages it
+  should have dropped may be served until they expire (PAGE_CACHE_SECONDS)
+  if the cache comes back with its contents.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -51,6 +57,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import empty
 
 from strategist import routers
+from strategist.cache_backends import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 # View name -> what invalidates it besides "content": "lists" (comment counts
 # and comment feeds) or "article" (that article's own counter).
@@ -92,6 +101,8 @@ UNSTORED_HEADERS = frozenset(
 )
 
 PREFIX = "pagecache"
+# After a failed cache call, a process renders pages without the cache this long.
+CACHE_RETRY_SECONDS = 10
 CONTENT = f"{PREFIX}:gen:content"
 LISTS = f"{PREFIX}:gen:lists"
 
@@ -124,6 +135,14 @@ def _generations(keys: list[str], also: tuple[str, ...] = ()) -> tuple[list[int]
 
 
 def _bump_now(keys: Iterable[str]) -> None:
+    try:
+        _incr_generations(keys)
+    except CACHE_ERRORS as exc:
+        # Saving must not fail because the cache is away (see the module docstring).
+        logger.error("Cache unreachable, pages not invalidated (%s): %s", ", ".join(keys), exc)
+
+
+def _incr_generations(keys: Iterable[str]) -> None:
     for key in keys:
         try:
             generation = cache.incr(key)
@@ -308,6 +327,8 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+        # time.monotonic() until which this process leaves an unreachable cache alone.
+        self.unavailable_until = 0.0
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request._page_cache = None
@@ -315,10 +336,10 @@ class PageCacheMiddleware:
         state = request._page_cache
         if state is None or isinstance(state, HttpResponse):
             return response
-        if state == "bypass":
+        if state in ("bypass", "unavailable"):
             patch_vary_headers(response, ["Cookie"])
             _private(response)
-            response.headers["X-Page-Cache"] = "bypass"
+            response.headers["X-Page-Cache"] = state
             return response
         if isinstance(state, _Miss):
             routers.unpin(state.pin_token)
@@ -338,21 +359,34 @@ class PageCacheMiddleware:
             return None
         if not _storable_query(request):
             return None
+        if time.monotonic() < self.unavailable_until:
+            request._page_cache = "unavailable"
+            return None
         # One round trip: the counters and the stored page, which is valid
         # only if it was rendered under the counters' current values.
         keys = [CONTENT, LISTS if scope == "lists" else _article_key(request.path)]
         key = _page_key(request)
-        generations, values = _generations(keys, also=(key,))
-        entry = values.get(key)
-        if entry is not None and entry.get("generations") == generations:
-            response = self._replay(request, entry)
-            request._page_cache = response
-            return response
-        if request.method != "GET":
+        try:
+            generations, values = _generations(keys, also=(key,))
+            entry = values.get(key)
+            if entry is not None and entry.get("generations") == generations:
+                response = self._replay(request, entry)
+                request._page_cache = response
+                return response
+            if request.method != "GET":
+                return None
+            lifetime = _lifetime(generations[0])
+        except CACHE_ERRORS as exc:
+            self._cache_failed(exc)
+            request._page_cache = "unavailable"
             return None
-        lifetime = _lifetime(generations[0])
         request._page_cache = _Miss(key, generations, lifetime, routers.pin())
         return None
+
+    def _cache_failed(self, exc: Exception) -> None:
+        """Render without the cache, and leave it alone for CACHE_RETRY_SECONDS."""
+        logger.error("Cache unreachable, pages rendered without it: %s", exc)
+        self.unavailable_until = time.monotonic() + CACHE_RETRY_SECONDS
 
     def _replay(self, request: HttpRequest, entry: dict) -> HttpResponse:
         # The page is stored as text pieces and markers for the per-response
@@ -446,7 +480,10 @@ class PageCacheMiddleware:
             "headers": headers,
             "csrf": csrf,
         }
-        cache.set(miss.key, entry, miss.lifetime)
+        try:
+            cache.set(miss.key, entry, miss.lifetime)
+        except CACHE_ERRORS as exc:
+            self._cache_failed(exc)
 
 
 # ---------------------------------------------------------------------------

@@ -6,9 +6,17 @@ object (and its table of ~170 response callbacks) for every cache call; on a
 page served from the cache that is most of the time spent outside the
 network. redis-py clients are thread-safe and cheap to share, so this backend
 keeps one per pool. Everything else (serializer, pools, options) is Django's.
+
+``CACHE_ERRORS`` is what a cache call raises when Redis cannot be reached (or
+answers too slowly: REDIS_TIMEOUT_SECONDS). The site keeps working without
+it: the page cache steps aside (strategist.cache), comments are taken with
+the duplicate check done in the database only (comments.spam).
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
+
+CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError,)
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):

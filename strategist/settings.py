@@ -170,6 +170,12 @@ if REDIS_URL:
             "BACKEND": "strategist.cache_backends.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "strategist"),
+            # An unreachable Redis costs a request at most this long per call
+            # (the site then works without it: strategist.cache_backends).
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_TIMEOUT_SECONDS", 1.0),
+                "socket_timeout": env_float("REDIS_TIMEOUT_SECONDS", 1.0),
+            },
         }
     }
 else:

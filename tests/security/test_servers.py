@@ -309,6 +309,30 @@ def test_database_going_away_mid_service_gives_503_then_recovers(serve):
     assert Comment.objects.filter(body="Posted during the outage.").count() == 1
 
 
+@postgresql_only
+def test_redis_unreachable_pages_and_comments_still_work(serve):
+    """Every server's shared cache is gone: readers read, comment and see approvals."""
+    article = ArticleFactory(title="Redis is down")
+    server = serve(REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", workers=1)
+    reader = server.client(ip="203.0.113.60")
+    for path in ("/", article.get_absolute_url(), "/feed/"):
+        page = reader.get(path)
+        assert page.status == 200, (path, page.text[:500])
+        assert page.headers.get("x-page-cache") == "unavailable"
+    words = comment_data(article, comment="Said while Redis was down.", email="r@example.net")
+    assert reader.post(post_path(article), words).status == 302
+    comment = Comment.objects.get(body="Said while Redis was down.")
+    assert comment.status == Comment.Status.PENDING  # a first comment waits for a moderator
+    assert server.client(ip="203.0.113.61").post(post_path(article), words).status == 409
+
+    UserFactory(username="moderator-redis", is_staff=True, is_superuser=True)
+    editor = server.client(ip="192.0.2.160")
+    assert editor.admin_login("moderator-redis", PASSWORD).status == 302
+    assert approve_through_admin(editor, [comment.pk]).status == 302
+    assert "Said while Redis was down." in reader.get(article.get_absolute_url()).text
+    assert "Traceback" not in server.output()
+
+
 def maintenance_connection():
     import psycopg
 
