@@ -67,6 +67,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A form refused for its CSRF token says why in plain words and gives a
+# reader's comment back.
+CSRF_FAILURE_VIEW = "posts.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
