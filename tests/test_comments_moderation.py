@@ -1,5 +1,8 @@
 """The moderation rules (Discussion settings), their recorded reasons, and moderator email."""
 
+import socket
+import time
+
 import pytest
 from django.core import mail
 
@@ -246,6 +249,27 @@ class TestModeratorEmail:
         discussion.save()
         with django_capture_on_commit_callbacks(execute=True):
             comment = post(client, article)
+        assert comment.status == Comment.Status.PENDING
+
+    def test_hung_mail_server_delays_the_post_by_at_most_the_timeout(
+        self, client, article, discussion, settings, django_capture_on_commit_callbacks
+    ):
+        hung = socket.socket()
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(4)  # accepts the connection, never says hello
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = hung.getsockname()
+        settings.EMAIL_TIMEOUT = 1
+        discussion.approval_policy = Policy.HOLD_ALL
+        discussion.moderator_emails = "ed@example.org"
+        discussion.save()
+        started = time.monotonic()
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                comment = post(client, article)
+        finally:
+            hung.close()
+        assert time.monotonic() - started < 10
         assert comment.status == Comment.Status.PENDING
 
     def test_invalid_moderator_address_rejected_by_admin_form(self, discussion):

@@ -1,6 +1,7 @@
 """
 Scale-out settings read from the environment: Redis cache, the cold switch,
-PostgreSQL pooling, the read replica and S3 media storage. Each case imports
+PostgreSQL pooling, the read replica, S3 media storage and the time limits on
+calls to Redis and the mail server. Each case imports
 the settings module in a fresh interpreter with the variables set.
 """
 
@@ -30,6 +31,7 @@ print(json.dumps({
     },
     "routers": getattr(settings, "DATABASE_ROUTERS", []),
     "storages": settings.STORAGES,
+    "email_timeout": settings.EMAIL_TIMEOUT,
 }, default=str))
 """
 
@@ -47,6 +49,8 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
             "DATABASE_URL",
             "DATABASE_REPLICA_URL",
             "STORAGE_BACKEND",
+            "REDIS_TIMEOUT_SECONDS",
+            "EMAIL_TIMEOUT",
         }
     }
     environment.update(DJANGO_SETTINGS_MODULE="strategist.settings", **env)
@@ -90,6 +94,19 @@ def test_redis_url_switches_the_cache_to_redis():
     cache = found["caches"]["default"]
     assert cache["BACKEND"] == "strategist.cache_backends.SharedClientRedisCache"
     assert cache["LOCATION"] == REDIS
+    # An unreachable Redis holds a request for a bounded time (strategist.cache_backends).
+    assert cache["OPTIONS"] == {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+
+
+def test_redis_timeout_is_a_setting():
+    found = settings_with(REDIS_URL=REDIS, REDIS_TIMEOUT_SECONDS="0.25")
+    options = found["caches"]["default"]["OPTIONS"]
+    assert options == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+
+
+def test_mail_server_calls_are_bounded_in_time():
+    assert settings_with()["email_timeout"] == 10
+    assert settings_with(EMAIL_TIMEOUT="3")["email_timeout"] == 3
 
 
 def test_cache_disabled_turns_every_cache_off():
