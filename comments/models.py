@@ -206,7 +206,7 @@ class CommentQuerySet(models.QuerySet):
 
 def comments_changed(article_ids) -> None:
     """The comments of these articles changed status: their cached pages are stale."""
-    from strategist.cache import invalidate_article_comments
+    from pagecache.middleware import invalidate_article_comments
 
     invalidate_article_comments(article_ids)
 

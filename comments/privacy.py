@@ -148,7 +148,7 @@ def _erase(comments: QuerySet[Comment], *, erase_text: bool) -> int:
         return 0
     Comment.objects.filter(pk__in=ids).update(**changes)
     # update() sends no signals: drop the cached pages showing an erased name.
-    from strategist.cache import invalidate_article_comments
+    from pagecache.middleware import invalidate_article_comments
 
     invalidate_article_comments(
         set(

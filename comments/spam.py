@@ -19,7 +19,7 @@ from django.core import signing
 from django.core.cache import cache
 
 from comments.models import Comment, HoldReason
-from strategist.cache_backends import CACHE_ERRORS
+from pagecache.backends import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from comments.ip import get_client_ip
 from comments.models import Comment, DiscussionSettings
 from posts.models import Article
 from posts.views import ArticleDetailView
-from strategist.security import DATABASE_OUTAGE_ERRORS, database_unavailable
+from security.middleware import DATABASE_OUTAGE_ERRORS, database_unavailable
 
 CAPTCHA_INVALID = (
     "The spam check for your comment expired or could not be confirmed. Your comment is "

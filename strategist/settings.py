@@ -86,14 +86,15 @@ INSTALLED_APPS = [
     "posts",
     "comments",
     "wordpress",
-    "strategist.apps.StrategistConfig",
+    "pagecache",
+    "security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "strategist.security.SecurityHeadersMiddleware",
+    "security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "strategist.security.DatabaseUnavailableMiddleware",
+    "security.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,12 +103,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "wordpress.middleware.LegacyRedirectMiddleware",
-    "strategist.routers.ReplicaPinMiddleware",
-    "strategist.cache.PageCacheMiddleware",
+    "pagecache.routers.ReplicaPinMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
 ]
 # The benchmark counts SQL queries per request (X-Query-Count header).
 if env_bool("QUERY_COUNT_HEADER", False):
-    MIDDLEWARE.insert(0, "strategist.cache.QueryCountMiddleware")
+    MIDDLEWARE.insert(0, "pagecache.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "strategist.urls"
 WSGI_APPLICATION = "strategist.wsgi.application"
@@ -133,7 +134,7 @@ TEMPLATES = [
 # DB_POOL=1 (PostgreSQL only) keeps a psycopg connection pool in each process
 # instead of one persistent connection; Django refuses a pool together with
 # persistent connections, so CONN_MAX_AGE is 0 then. DATABASE_REPLICA_URL adds a
-# read replica: strategist.routers sends reads there, except for a reader who has
+# read replica: pagecache.routers sends reads there, except for a reader who has
 # just posted (pinned to the primary for REPLICA_PIN_SECONDS).
 DB_POOL = env_bool("DB_POOL", False)
 DATABASES = {
@@ -151,7 +152,7 @@ if DATABASE_REPLICA_URL:
         conn_health_checks=not DB_POOL,
         test_options={"MIRROR": "default"},
     )
-    DATABASE_ROUTERS = ["strategist.routers.PrimaryReplicaRouter"]
+    DATABASE_ROUTERS = ["pagecache.routers.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 if DB_POOL:
     for _database in DATABASES.values():
@@ -170,11 +171,11 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's RedisCache, sharing one redis-py client per pool.
-            "BACKEND": "strategist.cache_backends.SharedClientRedisCache",
+            "BACKEND": "pagecache.backends.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "strategist"),
             # An unreachable Redis costs a request at most this long per call
-            # (the site then works without it: strategist.cache_backends).
+            # (the site then works without it: pagecache.backends).
             "OPTIONS": {
                 "socket_connect_timeout": env_float("REDIS_TIMEOUT_SECONDS", 1.0),
                 "socket_timeout": env_float("REDIS_TIMEOUT_SECONDS", 1.0),
@@ -194,7 +195,7 @@ CACHE_DISABLED = env_bool("CACHE_DISABLED", False)
 if CACHE_DISABLED:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
-# Page cache (strategist.cache): anonymous readers' article and list pages are
+# Page cache (pagecache): anonymous readers' article and list pages are
 # kept in the cache above and dropped precisely when what they show changes.
 # Several processes or servers need a shared cache (REDIS_URL) for it.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True) and not CACHE_DISABLED
@@ -207,7 +208,7 @@ PAGE_CACHE_IGNORED_COOKIES = env_list("PAGE_CACHE_IGNORED_COOKIES", [])
 
 # django-axes' lockout check runs before the password is tested (see AXES_* below).
 AUTHENTICATION_BACKENDS = [
-    "strategist.security.LoginLockoutBackend",
+    "security.middleware.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from strategist.security import serve_media
+from security.middleware import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),

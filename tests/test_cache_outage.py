@@ -16,7 +16,7 @@ from django.test import Client
 
 from comments.models import Comment, DiscussionSettings
 from posts.models import SiteSettings
-from strategist.cache_backends import CACHE_ERRORS
+from pagecache.backends import CACHE_ERRORS
 from tests.comment_helpers import comment_data
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 from tests.security.servers import closed_port
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def redis_cache(location, timeout=0.5):
     return {
         "default": {
-            "BACKEND": "strategist.cache_backends.SharedClientRedisCache",
+            "BACKEND": "pagecache.backends.SharedClientRedisCache",
             "LOCATION": location,
             "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
@@ -123,7 +123,7 @@ def test_a_hung_cache_costs_one_timeout_then_is_left_alone(article, settings):
 
 
 def test_the_cache_is_used_again_when_it_comes_back(article, redis_down, settings, monkeypatch):
-    monkeypatch.setattr("strategist.cache.CACHE_RETRY_SECONDS", 1.5)
+    monkeypatch.setattr("pagecache.middleware.CACHE_RETRY_SECONDS", 1.5)
     reader = Client()
     assert reader.get("/")["X-Page-Cache"] == "unavailable"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,5 +1,5 @@
 """
-The page cache (strategist.cache): what is cached, for whom, with which
+The page cache (pagecache.middleware): what is cached, for whom, with which
 headers, and that every change a reader could see drops the pages showing it.
 """
 
@@ -373,7 +373,7 @@ def test_admin_publish_and_unpublish_actions_invalidate(article, rf):
 
 def test_queryset_update_then_invalidate_all(article):
     """Code that updates articles in bulk calls invalidate_all(), as the importer does."""
-    from strategist.cache import invalidate_all
+    from pagecache.middleware import invalidate_all
 
     cache_then("/", "Bulk renamed", False)
     Article.objects.filter(pk=article.pk).update(title="Bulk renamed")
@@ -415,7 +415,7 @@ def test_closing_comments_in_the_discussion_settings_removes_the_form(article):
     discussion.close_after_days = 1
     discussion.save()
     Article.objects.filter(pk=article.pk).update(pub_date=timezone.now() - timedelta(days=3))
-    from strategist.cache import invalidate_all
+    from pagecache.middleware import invalidate_all
 
     invalidate_all()
     assert visible_to_readers(article.get_absolute_url(), "Comments are closed")
@@ -434,7 +434,7 @@ def test_scheduled_article_appears_at_its_time_despite_the_cache():
 
 
 def test_comments_closing_by_age_bound_the_page_lifetime():
-    from strategist.cache import _lifetime, _remember_next_change
+    from pagecache.middleware import _lifetime, _remember_next_change
 
     discussion = DiscussionSettings.load()
     discussion.close_after_days = 2
@@ -447,7 +447,7 @@ def test_comments_closing_by_age_bound_the_page_lifetime():
 
 def test_generation_counters_survive_eviction_without_repeating(article):
     """A counter lost from the cache comes back larger, so old pages stay unreachable."""
-    from strategist.cache import CONTENT, _generations
+    from pagecache.middleware import CONTENT, _generations
 
     before = _generations([CONTENT])[0][0]
     cache.delete(CONTENT)
@@ -458,7 +458,7 @@ def test_generation_counters_survive_eviction_without_repeating(article):
 def test_pages_rendered_for_the_cache_read_from_the_primary(article, monkeypatch):
     """A lagging replica must never be written into the shared cache."""
     from posts.views import ArticleDetailView
-    from strategist import routers
+    from pagecache import routers
 
     pinned = []
     original = ArticleDetailView.get_object

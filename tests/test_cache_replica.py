@@ -1,5 +1,5 @@
 """
-The read replica router (strategist.routers), tested with a second database
+The read replica router (pagecache.routers), tested with a second database
 alias that is a test mirror of the default one (as DATABASE_REPLICA_URL would
 configure it): reads go to the replica, writes to the primary, and a reader
 who has just posted reads from the primary so their own comment is there.
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, DiscussionSettings
 from posts.models import Article, SiteSettings
-from strategist import routers
+from pagecache import routers
 from tests.comment_helpers import comment_data
 from tests.factories import ArticleFactory
 
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "repl
 
 @pytest.fixture(autouse=True)
 def _routed(settings, fake_google):
-    settings.DATABASE_ROUTERS = ["strategist.routers.PrimaryReplicaRouter"]
+    settings.DATABASE_ROUTERS = ["pagecache.routers.PrimaryReplicaRouter"]
     settings.REPLICA_PIN_SECONDS = 10
     # The single-row settings exist on any site that has served a page.
     SiteSettings.load()

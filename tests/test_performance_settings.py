@@ -92,9 +92,9 @@ def test_local_memory_cache_without_redis():
 def test_redis_url_switches_the_cache_to_redis():
     found = settings_with(REDIS_URL=REDIS)
     cache = found["caches"]["default"]
-    assert cache["BACKEND"] == "strategist.cache_backends.SharedClientRedisCache"
+    assert cache["BACKEND"] == "pagecache.backends.SharedClientRedisCache"
     assert cache["LOCATION"] == REDIS
-    # An unreachable Redis holds a request for a bounded time (strategist.cache_backends).
+    # An unreachable Redis holds a request for a bounded time (pagecache.backends).
     assert cache["OPTIONS"] == {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
 
 
@@ -159,7 +159,7 @@ def test_replica_url_adds_a_mirrored_replica_and_the_router():
     replica = found["databases"]["replica"]
     assert replica["TEST"]["MIRROR"] == "default"
     assert replica["OPTIONS"]["pool"]["max_size"] == 4
-    assert found["routers"] == ["strategist.routers.PrimaryReplicaRouter"]
+    assert found["routers"] == ["pagecache.routers.PrimaryReplicaRouter"]
     assert "replica" not in settings_with()["databases"]
     assert settings_with()["routers"] == []
 
@@ -199,7 +199,7 @@ def test_storage_misconfiguration_is_a_clear_startup_error(env, message):
 
 @pytest.mark.skipif(not reachable(REDIS), reason="Redis on 127.0.0.1:6379 is not running")
 def test_shared_client_redis_cache_reuses_one_client_and_behaves_like_djangos():
-    from strategist.cache_backends import SharedClientRedisCache
+    from pagecache.backends import SharedClientRedisCache
 
     cache = SharedClientRedisCache(REDIS, {"KEY_PREFIX": "strategist-test-backend"})
     try:

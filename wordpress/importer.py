@@ -300,7 +300,7 @@ class WordPressImporter:
     @staticmethod
     def _invalidate_page_cache() -> None:
         """Comments are written in bulk, without the signals the page cache listens to."""
-        from strategist.cache import invalidate_all
+        from pagecache.middleware import invalidate_all
 
         invalidate_all()
 

@@ -11,7 +11,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from strategist.security import SecurityHeadersMiddleware, content_security_policy
+from security.middleware import SecurityHeadersMiddleware, content_security_policy
 from tests.factories import ArticleFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]

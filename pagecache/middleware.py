@@ -56,8 +56,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import empty
 
-from strategist import routers
-from strategist.cache_backends import CACHE_ERRORS
+from pagecache import routers
+from pagecache.backends import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
