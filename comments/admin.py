@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from comments.models import Comment, DiscussionSettings, HoldReason
 from comments.privacy_admin import PERSONAL_DATA_ACTIONS
 from posts.models import SiteSettings
+from singletons.admin import SingleRowAdmin
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -366,7 +367,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
+class DiscussionSettingsAdmin(SingleRowAdmin):
     fieldsets = [
         ("Before a comment appears", {"fields": ["approval_policy"]}),
         (
@@ -376,16 +377,6 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         ("Other comment settings", {"fields": ["close_after_days", "thread_depth"]}),
         ("Email me whenever", {"fields": ["moderator_emails"]}),
     ]
-
-    def has_add_permission(self, request):
-        return not DiscussionSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        settings_row = DiscussionSettings.load()
-        return redirect("admin:comments_discussionsettings_change", settings_row.pk)
 
 
 # Personal-data requests (export, erase): see comments/privacy_admin.py.

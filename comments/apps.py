@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Comments"
+
+    def ready(self):
+        from comments import signals
+
+        signals.connect(self)

@@ -25,7 +25,7 @@ from django_recaptcha import client
 from django_recaptcha.fields import ReCaptchaField
 from django_recaptcha.widgets import ReCaptchaV2Checkbox, ReCaptchaV3
 
-from comments.sanitize import strip_control_characters
+from markup.text import xml_safe
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class CommentCaptchaField(ReCaptchaField):
         self.required = False
 
     def to_python(self, value):
-        return strip_control_characters(super().to_python(value))
+        return xml_safe(super().to_python(value))
 
     def validate(self, value):
         """Deliberately empty: verification happens in verify_captcha."""

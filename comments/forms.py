@@ -4,7 +4,8 @@ from django.core.validators import URLValidator
 from comments import spam
 from comments.captcha import CommentCaptchaField
 from comments.models import Comment
-from comments.sanitize import sanitize_comment, strip_control_characters
+from comments.sanitize import sanitize_comment
+from markup.text import xml_safe
 
 MAX_BODY = 10_000
 
@@ -14,7 +15,7 @@ class PlainTextMixin:
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = strip_control_characters(value)
+            value = xml_safe(value)
         return super().to_python(value)
 
 

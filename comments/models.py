@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.sanitize import sanitize_comment
+from singletons.models import SingleRowModel
 
 
 def _lines(text: str) -> list[str]:
@@ -16,7 +18,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class DiscussionSettings(models.Model):
+class DiscussionSettings(SingleRowModel):
     """
     WordPress's Settings > Discussion: the rules applied to every new comment.
     A single row, edited in the admin.
@@ -88,16 +90,6 @@ class DiscussionSettings(models.Model):
                     {"moderator_emails": f"“{address}” is not a valid email address."}
                 ) from None
 
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        """Return the one row, creating it with the defaults if needed."""
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
-
     def hold_word_list(self) -> list[str]:
         return _lines(self.hold_words)
 
@@ -146,7 +138,7 @@ class CommentQuerySet(models.QuerySet):
         article_ids = set(queryset.values_list("article_id", flat=True))
         count = queryset.update(**changes)
         if count:
-            comments_changed(article_ids)
+            comments_changed.send(sender=Comment, article_ids=article_ids)
         return count
 
     def approve(self, by=None) -> int:
@@ -204,11 +196,10 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
-def comments_changed(article_ids) -> None:
-    """The comments of these articles changed status: their cached pages are stale."""
-    from pagecache.middleware import invalidate_article_comments
-
-    invalidate_article_comments(article_ids)
+# Sent (sender=Comment, article_ids=...) after a bulk change of comments (a
+# status change from the queue, an erasure, an import): update() and
+# bulk_create() send no model signals. Receivers: comments/signals.py.
+comments_changed = Signal()
 
 
 class Comment(models.Model):

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from comments.models import Comment, HoldReason
+from comments.models import Comment, HoldReason, comments_changed
 
 ANONYMOUS_NAME = "Anonymous"
 DELETED_TEXT = "[deleted]"
@@ -148,14 +148,13 @@ def _erase(comments: QuerySet[Comment], *, erase_text: bool) -> int:
         return 0
     Comment.objects.filter(pk__in=ids).update(**changes)
     # update() sends no signals: drop the cached pages showing an erased name.
-    from pagecache.middleware import invalidate_article_comments
-
-    invalidate_article_comments(
-        set(
+    comments_changed.send(
+        sender=Comment,
+        article_ids=set(
             Comment.objects.filter(pk__in=ids, status=Comment.Status.APPROVED).values_list(
                 "article_id", flat=True
             )
-        )
+        ),
     )
     # A reason's detail may quote the email, website, IP address or user agent.
     HoldReason.objects.filter(comment__in=ids).update(detail="")

@@ -10,7 +10,6 @@ duplicate claim behind.
 
 from django.db import DatabaseError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from comments import cookies, moderation, notifications, spam
@@ -18,8 +17,8 @@ from comments.captcha import Outcome, verify_captcha
 from comments.forms import CommentForm
 from comments.ip import get_client_ip
 from comments.models import Comment, DiscussionSettings
+from posts import views as posts_views
 from posts.models import Article
-from posts.views import ArticleDetailView
 from security.middleware import DATABASE_OUTAGE_ERRORS, database_unavailable
 
 CAPTCHA_INVALID = (
@@ -31,17 +30,14 @@ DUPLICATE = "Duplicate comment detected; it looks as though you’ve already sai
 
 
 def render_article(request, article, form, status):
-    """The article page as ArticleDetailView renders it, with this bound form and a status."""
-    local = timezone.localtime(article.pub_date)
-    view = ArticleDetailView()
-    view.setup(request, year=local.year, month=local.month, slug=article.slug)
-    view.object = view.get_object()
-    context = view.get_context_data(
-        object=view.object,
+    """The article page with this bound form (its errors and the reader's words)."""
+    return posts_views.render_article(
+        request,
+        article,
+        status=status,
         comment_form=form,
         canonical_url=request.build_absolute_uri(article.get_absolute_url()),
     )
-    return view.render_to_response(context, status=status)
 
 
 def refuse(request, article, form, message, status):

@@ -9,14 +9,17 @@ keeps one per pool. Everything else (serializer, pools, options) is Django's.
 
 ``CACHE_ERRORS`` is what a cache call raises when Redis cannot be reached (or
 answers too slowly: REDIS_TIMEOUT_SECONDS). The site keeps working without
-it: the page cache steps aside (strategist.cache), comments are taken with
+it: the page cache steps aside (pagecache.middleware), comments are taken with
 the duplicate check done in the database only (comments.spam).
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import DatabaseError
 from redis.exceptions import RedisError
 
-CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError,)
+# Redis away, or the database behind Django's database cache (the default
+# without REDIS_URL) away: the view then answers with the outage page.
+CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError, DatabaseError)
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):

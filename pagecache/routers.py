@@ -59,6 +59,9 @@ class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints) -> str:
         if REPLICA not in connections.settings or is_pinned():
             return PRIMARY
+        if model._meta.app_label == "django_cache":
+            # Django's database cache: the page cache's counters must not lag.
+            return PRIMARY
         if connections[PRIMARY].in_atomic_block:
             return PRIMARY
         return REPLICA

@@ -3,15 +3,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
-from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from posts import images
 from posts.models import Article, Author, Outlet, Quotation, SiteSettings, Tag
 from posts.rendering import quotation_markers
+from singletons.admin import SingleRowAdmin
 
 IMAGE_CONTENT_TYPES = {
     "PNG": "image/png",
@@ -56,7 +55,10 @@ class QuotationFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        placed, misplaced = quotation_markers(self.instance.body or "")
+        placed, misplaced = quotation_markers(
+            self.instance.body or "",
+            html=self.instance.body_format == Article.BodyFormat.HTML,
+        )
         orders = {
             form.cleaned_data["order"]
             for form in self.forms
@@ -107,12 +109,13 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags", "authors"]
+    radio_fields = {"body_format": admin.HORIZONTAL}
     inlines = [QuotationInline]
     actions = ["publish", "unpublish"]
     readonly_fields = ["preview_link", "updated"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", "body"]}),
+        (None, {"fields": ["title", "slug", "dek", "body", "body_format"]}),
         ("Byline and topics", {"fields": ["authors", "tags"]}),
         (
             "Publishing",
@@ -266,17 +269,5 @@ class QuotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
-    """One row: the list goes straight to its form."""
-
+class SiteSettingsAdmin(SingleRowAdmin):
     fields = ["name", "tagline", "place_line"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        settings_row = SiteSettings.load()
-        return redirect(reverse("admin:posts_sitesettings_change", args=[settings_row.pk]))

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PostsConfig(AppConfig):
     name = "posts"
     verbose_name = "Articles"
+
+    def ready(self):
+        from posts import signals
+
+        signals.connect(self)

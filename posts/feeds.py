@@ -1,7 +1,5 @@
 """RSS 2.0 and Atom feeds of the latest published articles, for the site and per tag."""
 
-import re
-
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -10,21 +8,22 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
+import pagecache
+from markup.text import xml_safe
 from posts.models import Article, Quotation, SiteSettings, Tag
 from posts.rendering import place_quotations
 
 FEED_LENGTH = 20
 
-# Characters XML 1.0 cannot carry; editors sometimes paste them from elsewhere.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(value):
-    """Drop characters that would make the feed unserializable; other values pass."""
+def _xml_safe_value(value):
+    """
+    Strings, and lists or tuples of them, through markup's ``xml_safe`` (editors
+    sometimes paste control characters from elsewhere); other values pass.
+    """
     if isinstance(value, str):
-        return _NOT_XML.sub("", value)
+        return xml_safe(value)
     if isinstance(value, list | tuple):
-        return type(value)(xml_safe(item) for item in value)
+        return type(value)(_xml_safe_value(item) for item in value)
     return value
 
 
@@ -33,12 +32,12 @@ class XMLSafeFeedMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(
-            *(xml_safe(arg) for arg in args), **{k: xml_safe(v) for k, v in kwargs.items()}
+            *map(_xml_safe_value, args), **{k: _xml_safe_value(v) for k, v in kwargs.items()}
         )
 
     def add_item(self, *args, **kwargs):
         super().add_item(
-            *(xml_safe(arg) for arg in args), **{k: xml_safe(v) for k, v in kwargs.items()}
+            *map(_xml_safe_value, args), **{k: _xml_safe_value(v) for k, v in kwargs.items()}
         )
 
 
@@ -50,6 +49,7 @@ class SafeAtomFeed(XMLSafeFeedMixin, Atom1Feed):
     pass
 
 
+@pagecache.cached_page("comments")
 class LatestArticlesFeed(Feed):
     """/feed/: the latest published articles as RSS 2.0."""
 

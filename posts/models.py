@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 
 from posts import images
 from posts.rendering import QUOTATION_MARKER, render_body
+from singletons.models import SingleRowModel
 
 # What the <slug:...> converter in posts/urls.py accepts (reverse() leaves it as is).
 ASCII_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
@@ -38,7 +39,7 @@ def posts_path(name: str, tail: str, slug: str, **kwargs) -> str:
     return reverse(name, kwargs={**kwargs, "slug": slug})
 
 
-class SiteSettings(models.Model):
+class SiteSettings(SingleRowModel):
     """The publication's masthead; a single row, edited in the admin."""
 
     name = models.CharField(
@@ -65,16 +66,6 @@ class SiteSettings(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        """Return the one row, creating it with the defaults if needed."""
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class Author(models.Model):
@@ -227,6 +218,10 @@ class Article(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
 
+    class BodyFormat(models.TextChoices):
+        TEXT = "text", "Text with paragraphs"
+        HTML = "html", "HTML"
+
     title = models.CharField(max_length=300, help_text="The headline.")
     slug = models.SlugField(
         max_length=200,
@@ -239,8 +234,21 @@ class Article(models.Model):
     )
     body = models.TextField(
         help_text=(
-            "Paragraphs separated by a blank line, or HTML. Place a quotation with its marker, "
-            "e.g. [quote 1] on a line of its own."
+            "Paragraphs separated by a blank line, or HTML (see the body format). Place a "
+            "quotation with its marker, e.g. [quote 1] on a line of its own (in HTML, alone in "
+            "a paragraph)."
+        ),
+    )
+    body_format = models.CharField(
+        "body format",
+        max_length=10,
+        choices=BodyFormat,
+        default=BodyFormat.TEXT,
+        help_text=(
+            "Text with paragraphs: a blank line starts a new paragraph and a single line break "
+            "stays a line break; HTML tags may be used inside. HTML: the body is HTML and is "
+            "kept as it is, no paragraphs added (articles imported from WordPress). Either way "
+            "only the allowed markup is shown: no scripts, styles or event attributes."
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
@@ -338,7 +346,7 @@ class Article(models.Model):
             self.status = self.Status.SCHEDULED
         elif self.status == self.Status.SCHEDULED and self.pub_date <= now:
             self.status = self.Status.PUBLISHED
-        self.body_html = render_body(self.body)
+        self.body_html = render_body(self.body, html=self.body_format == self.BodyFormat.HTML)
         if not self.featured_image:
             self.image_renditions = {}
         elif not self.featured_image._committed:

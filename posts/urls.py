@@ -1,4 +1,3 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from posts import feeds, views
@@ -35,7 +34,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("<yyyy:year>/", views.ArticleYearArchiveView.as_view(), name="year"),

@@ -1,7 +1,8 @@
 import contextlib
 
+from django.contrib.sitemaps import views as sitemaps_views
 from django.db import DatabaseError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import (
     Http404,
     HttpResponse,
@@ -13,21 +14,27 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.views import View
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
+from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 
+from pagecache import CachedPageMixin, cached_page
 from posts.models import Article, Author, Outlet, Quotation, Tag
 from posts.rendering import place_quotations
 
 ARTICLES_PER_PAGE = 10
 
 
-class PublishedArticleMixin:
+class PublishedArticleMixin(CachedPageMixin):
     """
     Lists of articles: published ones only, newest first, ten to a page.
     ``.../page/1/`` is a permanent redirect to the list's own address, as on
-    WordPress; a page past the last one is a 404.
+    WordPress; a page past the last one is a 404. Cached for anonymous
+    readers; they show comment counts.
     """
+
+    page_cache_scopes = ("comments",)
+    page_cache_query = ("page",)
 
     model = Article
     date_field = "pub_date"
@@ -86,40 +93,49 @@ def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("posts.view_article")
 
 
-class ArticleDetailView(DetailView):
+ARTICLE_TEMPLATE = "posts/article_detail.html"
+
+
+def render_article(request, article: Article, *, status: int = 200, **context) -> HttpResponse:
+    """
+    The article page: the body with its quotations placed, the sources, the
+    featured image and the comments; ``context`` adds to it (the comment view
+    passes a bound form with its errors).
+    """
+    prefetch_related_objects(
+        [article],
+        "authors",
+        "tags",
+        Prefetch("quotations", queryset=Quotation.objects.select_related("outlet")),
+    )
+    body_html, sources = place_quotations(article.body_html, article.quotations.all())
+    page = {
+        "article": article,
+        "body_html": body_html,
+        "sources": sources,
+        "image": article.featured_image_sources(),
+        **context,
+    }
+    return render(request, ARTICLE_TEMPLATE, page, status=status)
+
+
+class ArticleDetailView(CachedPageMixin, View):
     """
     /YYYY/MM/<slug>/: a published article, with its quotations placed in the
     body or listed as sources. Drafts and scheduled articles are a 404 for
     readers; staff with access to articles see them with a preview notice.
+    Cached for anonymous readers until the article or its comments change.
     """
 
-    template_name = "posts/article_detail.html"
-    context_object_name = "article"
+    http_method_names = ["get", "head", "options"]
+    page_cache_own_page = True
+    page_cache_query = ("replytocom",)
 
-    def get_queryset(self):
-        queryset = Article.objects.prefetch_related(
-            "authors",
-            "tags",
-            Prefetch("quotations", queryset=Quotation.objects.select_related("outlet")),
+    def get(self, request, year, month, slug):
+        articles = (
+            Article.objects.all() if can_preview(request.user) else Article.objects.published()
         )
-        if not can_preview(self.request.user):
-            queryset = queryset.published()
-        return queryset
-
-    def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
-        return get_object_or_404(
-            queryset.in_month(self.kwargs["year"], self.kwargs["month"]), slug=self.kwargs["slug"]
-        )
-
-    def get_context_data(self, **kwargs):
-        body_html, sources = place_quotations(self.object.body_html, self.object.quotations.all())
-        return super().get_context_data(
-            body_html=body_html,
-            sources=sources,
-            image=self.object.featured_image_sources(),
-            **kwargs,
-        )
+        return render_article(request, get_object_or_404(articles.in_month(year, month), slug=slug))
 
 
 class ArticleGroupView(PublishedArticleMixin, ListView):
@@ -185,6 +201,7 @@ class SearchView(PublishedArticleMixin, ListView):
 
     template_name = "posts/search.html"
     context_object_name = "articles"
+    page_cache_query = ("q", "page")
 
     def get_queryset(self):
         # PostgreSQL text cannot hold NUL characters.
@@ -193,6 +210,10 @@ class SearchView(PublishedArticleMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, **kwargs)
+
+
+# The sitemap, cached like the lists.
+sitemap = cached_page("comments")(sitemaps_views.sitemap)
 
 
 @require_safe

@@ -1,37 +1,33 @@
 """
 Site-wide defences that are not about one app.
 
-- ``SecurityHeadersMiddleware``: Content-Security-Policy (our own assets and
-  reCAPTCHA's only, a per-request nonce for the rare inline script),
-  Permissions-Policy and Cross-Origin-Opener-Policy on every response,
-  uploaded media included. Django's ``SecurityMiddleware`` and
-  ``XFrameOptionsMiddleware`` add nosniff, Referrer-Policy, HSTS and
-  ``X-Frame-Options``.
+- Headers: Content-Security-Policy comes from django-csp
+  (``csp.middleware.CSPMiddleware``, configured by CONTENT_SECURITY_POLICY in
+  the settings); nosniff, Referrer-Policy, Cross-Origin-Opener-Policy and HSTS
+  from Django's ``SecurityMiddleware``, ``X-Frame-Options`` from
+  ``XFrameOptionsMiddleware``. ``PermissionsPolicyMiddleware`` adds the one
+  header Django has no setting for.
 - ``DatabaseUnavailableMiddleware``: a friendly 503 page with ``Retry-After``
   when the database cannot be reached, instead of a 500 and a traceback.
 - ``LoginLockoutBackend``: django-axes' lockout check for every login form.
-- ``serve_media``: uploaded files from ``MEDIA_ROOT`` when ``SERVE_MEDIA`` is on
-  (the middleware above adds nosniff and a ``sandbox`` policy to them).
+- ``serve_media``: uploaded files from ``MEDIA_ROOT`` when ``SERVE_MEDIA`` is on,
+  with nosniff and a ``sandbox`` policy.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from axes.backends import AxesStandaloneBackend
+from csp.decorators import csp_update
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template import loader
-from django.utils.functional import SimpleLazyObject
 from django.views import static
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_RECAPTCHA_DOMAIN = "www.google.com"
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -54,58 +50,8 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
-def _origin(url: str) -> str | None:
-    """The scheme and host of an absolute URL, or None for a path on this site."""
-    parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return f"{parts.scheme}://{parts.netloc}"
-    if url.startswith("//") and parts.netloc:
-        return f"https://{parts.netloc}"
-    return None
-
-
-def content_security_policy(nonce: str | None = None) -> str:
-    """
-    The policy for a response: scripts, styles, fonts and images from this site
-    (and from STATIC_URL/MEDIA_URL when they are on another domain), reCAPTCHA's
-    script and frames, nothing inline except a script carrying ``nonce``, no
-    plugins, no framing by anyone.
-    """
-    recaptcha = getattr(settings, "RECAPTCHA_DOMAIN", DEFAULT_RECAPTCHA_DOMAIN)
-    recaptcha_root = f"https://{recaptcha}/recaptcha/"
-    static_origin = _origin(settings.STATIC_URL)
-    media_origin = _origin(settings.MEDIA_URL)
-    own = ["'self'"] + [o for o in (static_origin,) if o]
-    images = ["'self'", "data:"] + [o for o in (static_origin, media_origin) if o]
-
-    scripts = [*own, recaptcha_root, "https://www.gstatic.com/recaptcha/"]
-    if nonce:
-        scripts.append(f"'nonce-{nonce}'")
-    frames = [recaptcha_root]
-    if recaptcha == DEFAULT_RECAPTCHA_DOMAIN:
-        frames.append("https://recaptcha.google.com/recaptcha/")
-    directives = {
-        "default-src": ["'self'"],
-        "script-src": scripts,
-        "style-src": own,
-        "img-src": list(dict.fromkeys(images)),
-        "font-src": own,
-        "connect-src": ["'self'", recaptcha_root],
-        "frame-src": frames,
-        "media-src": list(dict.fromkeys(["'self'", *(o for o in (media_origin,) if o)])),
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
-
-
-def _is_local_media(path: str) -> bool:
-    media_url = settings.MEDIA_URL
-    return bool(media_url) and _origin(media_url) is None and path.startswith(media_url)
-
-
+# An uploaded file opened directly runs no script and submits no form.
+@csp_update({"sandbox": True})
 def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     """
     An uploaded file from settings.MEDIA_ROOT, both settings read at each
@@ -117,37 +63,19 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     return static.serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
-class SecurityHeadersMiddleware:
+class PermissionsPolicyMiddleware:
     """
-    Add Content-Security-Policy, Permissions-Policy and
-    Cross-Origin-Opener-Policy to every response that has not set its own.
-
-    ``request.csp_nonce`` is a fresh random value per request; a template that
-    needs an inline script writes ``<script nonce="{{ request.csp_nonce }}">``
-    and the nonce is then allowed by the policy of that response only.
-    A response that never read the nonce gets the policy without one.
+    Turn off the browser features the site never uses (camera, microphone,
+    geolocation, payment, USB and the like) on every response that has not
+    set its own Permissions-Policy.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        generated: list[str] = []
-
-        def make_nonce() -> str:
-            generated.append(secrets.token_urlsafe(18))
-            return generated[0]
-
-        request.csp_nonce = SimpleLazyObject(make_nonce)
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response.headers:
-            policy = content_security_policy(generated[0] if generated else None)
-            if _is_local_media(request.path):
-                # An uploaded file opened directly runs no script and no form.
-                policy += "; sandbox"
-            response.headers["Content-Security-Policy"] = policy
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
 
 

@@ -1,8 +1,8 @@
 """
 Settings for strategist, read from the environment.
 
-Development needs no variables at all: SQLite in the project folder, a local
-memory cache, email printed to the console. Production sets ``DEBUG=0`` and at
+Development needs no variables at all: SQLite in the project folder, a cache
+in that database, email printed to the console. Production sets ``DEBUG=0`` and at
 least ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``; a missing
 ``SECRET_KEY`` with ``DEBUG`` off stops the start-up with a clear message.
 """
@@ -10,8 +10,10 @@ least ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``; a missing
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +55,16 @@ def env_float(name: str, default: float) -> float:
         raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from exc
 
 
+def url_origin(url: str) -> str | None:
+    """The scheme and host of an absolute URL (``//host/`` means https), None for a path."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    if url.startswith("//") and parts.netloc:
+        return f"https://{parts.netloc}"
+    return None
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -82,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_recaptcha",
+    "csp",
     "axes",
     "posts",
     "comments",
@@ -92,7 +105,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "security.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "security.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "security.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,7 +122,7 @@ MIDDLEWARE = [
 ]
 # The benchmark counts SQL queries per request (X-Query-Count header).
 if env_bool("QUERY_COUNT_HEADER", False):
-    MIDDLEWARE.insert(0, "pagecache.middleware.QueryCountMiddleware")
+    MIDDLEWARE.insert(0, "pagecache.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "strategist.urls"
 WSGI_APPLICATION = "strategist.wsgi.application"
@@ -164,10 +178,20 @@ if DB_POOL:
             }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every process and server),
-# otherwise local memory for a single process.
+# Cache, chosen by CACHE_BACKEND (default: redis when REDIS_URL is set, else database):
+# - redis: Redis at REDIS_URL, shared by every process and server;
+# - database: Django's DatabaseCache, a table (CACHE_TABLE) in the site's own
+#   database, shared by every process using it (the site, `manage.py shell`,
+#   cron commands), so a change made by one is seen by the page cache of all;
+#   `manage.py createcachetable` makes the table (bin/run does);
+# - locmem: each process's own memory (the test suite's, tests/conftest.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "").strip().lower() or (
+    "redis" if REDIS_URL else "database"
+)
+if CACHE_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("CACHE_BACKEND=redis needs REDIS_URL.")
     CACHES = {
         "default": {
             # Django's RedisCache, sharing one redis-py client per pool.
@@ -182,13 +206,25 @@ if REDIS_URL:
             },
         }
     }
-else:
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": os.environ.get("CACHE_TABLE", "strategist_cache"),
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
+elif CACHE_BACKEND == "locmem":
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "strategist",
         }
     }
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_BACKEND must be redis, database or locmem, not {CACHE_BACKEND!r}."
+    )
 # CACHE_DISABLED=1 turns every cache off (the benchmark's "cold" run): a dummy
 # cache backend and no page cache.
 CACHE_DISABLED = env_bool("CACHE_DISABLED", False)
@@ -197,7 +233,7 @@ if CACHE_DISABLED:
 
 # Page cache (pagecache): anonymous readers' article and list pages are
 # kept in the cache above and dropped precisely when what they show changes.
-# Several processes or servers need a shared cache (REDIS_URL) for it.
+# Several servers need a shared cache (REDIS_URL, or one shared database) for it.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True) and not CACHE_DISABLED
 # The longest a page stays in the server's cache (invalidation ends it sooner).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
@@ -318,9 +354,11 @@ RECAPTCHA_VERIFY_REQUEST_TIMEOUT = env_int("RECAPTCHA_VERIFY_REQUEST_TIMEOUT", 5
 # The host serving reCAPTCHA's script and verification (www.recaptcha.net
 # where www.google.com is blocked); the Content-Security-Policy follows it.
 RECAPTCHA_DOMAIN = os.environ.get("RECAPTCHA_DOMAIN", "www.google.com")
-# The test keys are refused by django-recaptcha's system check; they are
-# only the development default.
-SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
+# Google's test keys (above) are only the development default: with DEBUG off,
+# django-recaptcha's system check refuses them (an error naming
+# RECAPTCHA_PUBLIC_KEY/RECAPTCHA_PRIVATE_KEY in `check`, `check --deploy` and
+# every command that runs the checks, such as migrate); with DEBUG on it is quiet.
+SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"] if DEBUG else []
 
 # Comment abuse limits: one comment per COMMENTS_FLOOD_SECONDS per IP address
 # (HTTP 429 beyond it); a comment posted less than COMMENTS_MIN_SECONDS_TO_POST
@@ -352,6 +390,7 @@ COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 30)
 # Security: secure cookies, HSTS and HTTPS redirect whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
@@ -363,6 +402,44 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     if env_bool("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+# Content-Security-Policy (django-csp, csp.middleware.CSPMiddleware): scripts,
+# styles, fonts and images from this site and from STATIC_URL/MEDIA_URL when
+# they are on another domain, reCAPTCHA's script and frames from
+# RECAPTCHA_DOMAIN, nothing inline except a script carrying the response's
+# nonce (``<script nonce="{{ request.csp_nonce }}">``, in the policy only of a
+# response that used it), no plugins, no framing by anyone. Uploaded media
+# served by the site add ``sandbox`` (security.middleware.serve_media).
+_static_origins = [origin for origin in [url_origin(STATIC_URL)] if origin]
+_media_origins = [origin for origin in [url_origin(MEDIA_URL)] if origin]
+_recaptcha = f"https://{RECAPTCHA_DOMAIN}/recaptcha/"
+# Google's reCAPTCHA also frames from recaptcha.google.com.
+_recaptcha_frames = [_recaptcha] + (
+    ["https://recaptcha.google.com/recaptcha/"] if RECAPTCHA_DOMAIN == "www.google.com" else []
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [
+            SELF,
+            *_static_origins,
+            _recaptcha,
+            "https://www.gstatic.com/recaptcha/",
+            NONCE,
+        ],
+        "style-src": [SELF, *_static_origins],
+        "img-src": [SELF, "data:", *_static_origins, *_media_origins],
+        "font-src": [SELF, *_static_origins],
+        "connect-src": [SELF, _recaptcha],
+        "frame-src": _recaptcha_frames,
+        "media-src": [SELF, *_media_origins],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,55 +1,34 @@
-from importlib import import_module
-from types import SimpleNamespace
+import os
 
 import pytest
 
-# Chromium through Playwright for tests/browser and tests/security.
-pytest_plugins = ["tests.playwright_fixtures"]
+# Chromium through Playwright for tests/browser and tests/security; tests/clock.py
+# moves the whole session's clock to STRATEGIST_TEST_NOW when it is set.
+pytest_plugins = ["tests.playwright_fixtures", "tests.clock"]
 
-# Data migrations whose rows every test may rely on: (app, migration, function).
-DATA_MIGRATIONS = [
-    ("posts", "0003_editors_group", "create_editors"),
-    ("comments", "0003_moderators_group", "create_moderators_group"),
-]
-
-
-@pytest.fixture(scope="session")
-def _migrated_apps(django_db_setup, django_db_blocker):
-    """The historical models at the end of the migration graph, built once."""
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-
-    with django_db_blocker.unblock():
-        return MigrationLoader(connection).project_state().apps
+# The suite's cache is this process's memory, as if CACHE_BACKEND=locmem: the
+# site's default without REDIS_URL, the database cache, would add queries to
+# every page, and many tests count them. An explicit CACHE_BACKEND, REDIS_URL or
+# CACHE_DISABLED is kept. (pytest-django has read the settings before any
+# conftest is imported, so this overrides them, before the test database is made.)
+SUITE_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "strategist",
+    }
+}
 
 
-def restore_migration_data(apps, using="default"):
-    """
-    Run the data migrations' own functions again (they are idempotent), so the
-    groups they create (Editors, Moderators) exist after a flush.
-    """
-    from django.db import connections
+def pytest_configure(config):
+    from django.conf import settings
+    from django.test.utils import override_settings
 
-    schema_editor = SimpleNamespace(connection=connections[using])
-    for app, migration, function in DATA_MIGRATIONS:
-        getattr(import_module(f"{app}.migrations.{migration}"), function)(apps, schema_editor)
-
-
-@pytest.fixture(autouse=True)
-def _migration_data_after_flush(request):
-    """
-    Transactional tests (transaction=True, live_server) empty every table when
-    they end, losing what data migrations made; put it back before each one.
-    This replaces serialized_rollback, which fails (IntegrityError on content
-    types) once a transactional test without it has run before it.
-    """
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-    )
-    if transactional:
-        request.getfixturevalue("transactional_db")
-        restore_migration_data(request.getfixturevalue("_migrated_apps"))
+    database_cache = "django.core.cache.backends.db.DatabaseCache"
+    if (
+        not os.environ.get("CACHE_BACKEND")
+        and settings.CACHES["default"]["BACKEND"] == database_cache
+    ):
+        override_settings(CACHES=SUITE_CACHES).enable()
 
 
 @pytest.fixture(autouse=True)

@@ -343,6 +343,7 @@ class TestModerating:
         for label in ["Pending (3)", "Approved (2)", "Spam (1)", "Trash (0)", "All (6)"]:
             assert label in html
 
+    @pytest.mark.django_db(transaction=True)
     def test_approve_makes_the_comment_visible_at_once(self, moderator_client, client):
         article = ArticleFactory()
         comment = held(article, body="Now you see me")
@@ -483,8 +484,9 @@ class TestAdminIndexAndSettings:
         assert discussion.moderator_email_list() == ["ed@example.org"]
 
 
+@pytest.mark.django_db(transaction=True)
 class TestPageCache:
-    """Status changes reach readers at once even when article pages are cached."""
+    """Status changes reach readers as soon as they commit, even when article pages are cached."""
 
     def warm(self, reader, url):
         reader.get(url)  # sets the CSRF cookie

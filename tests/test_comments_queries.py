@@ -2,7 +2,7 @@
 
 import pytest
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from comments import cookies
@@ -28,6 +28,7 @@ def add_threaded_comments(article, count):
     return parents
 
 
+@override_settings(PAGE_CACHE_ENABLED=False)  # the queries of rendering, not of a cache hit
 class ArticlePageQueryCountTests(TestCase):
     @classmethod
     def setUpTestData(cls):

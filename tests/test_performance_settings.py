@@ -43,6 +43,8 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
         if key
         not in {
             "REDIS_URL",
+            "CACHE_BACKEND",
+            "CACHE_TABLE",
             "CACHE_DISABLED",
             "PAGE_CACHE_ENABLED",
             "DB_POOL",
@@ -83,10 +85,45 @@ def reachable(url: str) -> bool:
     return run_python(code).returncode == 0
 
 
-def test_local_memory_cache_without_redis():
+def test_database_cache_without_redis():
+    """Every process of the machine (the site, manage.py shell, cron) sees the same cache."""
     found = settings_with()
-    assert found["caches"]["default"]["BACKEND"].endswith("LocMemCache")
+    cache = found["caches"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert cache["LOCATION"] == "strategist_cache"
     assert found["page_cache"] is True
+
+
+def test_cache_backend_chooses_the_cache():
+    local = settings_with(CACHE_BACKEND="locmem", REDIS_URL=REDIS)["caches"]["default"]
+    assert local["BACKEND"].endswith("LocMemCache")
+    database = settings_with(CACHE_BACKEND="database", CACHE_TABLE="other_cache")
+    assert database["caches"]["default"]["LOCATION"] == "other_cache"
+    redis = settings_with(CACHE_BACKEND="redis", REDIS_URL=REDIS)["caches"]["default"]
+    assert redis["BACKEND"] == "pagecache.backends.SharedClientRedisCache"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CACHE_BACKEND": "memcached"}, "CACHE_BACKEND must be redis, database or locmem"),
+        ({"CACHE_BACKEND": "redis"}, "CACHE_BACKEND=redis needs REDIS_URL"),
+    ],
+)
+def test_cache_misconfiguration_is_a_clear_startup_error(env, message):
+    result = run_python(READ_SETTINGS, **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_suite_itself_runs_on_a_memory_cache():
+    """tests/conftest.py: the query counts asserted across the suite have no cache queries."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert isinstance(caches["default"], LocMemCache)
 
 
 def test_redis_url_switches_the_cache_to_redis():

@@ -55,6 +55,7 @@ def article_form(**overrides):
         "slug": "a-new-argument",
         "dek": "Summary.",
         "body": "Paragraph one.\n\nParagraph two.",
+        "body_format": Article.BodyFormat.TEXT,
         "status": Article.Status.PUBLISHED,
         "pub_date_0": now.strftime("%Y-%m-%d"),
         "pub_date_1": (now - timedelta(minutes=5)).strftime("%H:%M:%S"),

@@ -92,3 +92,14 @@ def test_reset_admin_password():
     output = load_demo("--reset-admin-password")
     password = re.search(r"password: (\S+)", output).group(1)
     assert get_user_model().objects.get(username="admin").check_password(password)
+
+
+def test_admin_login_is_printed_with_the_site_s_address(settings):
+    """bin/run 8001 passes --site-url; without it the SITE_URL setting is used."""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    output = load_demo("--site-url", "http://127.0.0.1:8001")
+    assert "  http://127.0.0.1:8001/admin/\n" in output
+    assert ":8000" not in output
+    output = load_demo("--site-url", "http://127.0.0.1:8001/")
+    assert "Admin: http://127.0.0.1:8001/admin/ as 'admin'" in output
+    assert "http://127.0.0.1:8000/admin/" in load_demo("--reset-admin-password")

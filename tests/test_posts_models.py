@@ -1,17 +1,21 @@
 """Articles: who may see them, the body's HTML, quotations and search."""
 
 from datetime import timedelta
+from functools import partial
 from unittest import mock
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+from markup.html import ARTICLE, clean
+from markup.text import paragraphs as autop
 from posts.models import Article
-from posts.rendering import autop, place_quotations, render_body, sanitize_body
+from posts.rendering import place_quotations, render_body
 from tests.factories import ArticleFactory, OutletFactory, QuotationFactory
 
 pytestmark = pytest.mark.django_db
+sanitize_body = partial(clean, policy=ARTICLE)
 
 
 class TestPublished:

@@ -203,9 +203,9 @@ def test_classic_content_is_paragraphed_and_captions_become_figures(imported):
     )
     # Other shortcodes stay as text and are listed in the report.
     assert '<p>[gallery ids="110,111" columns="2"]</p>' in html
-    # <pre> keeps its blank line; scripts are removed with their content.
-    # (its newlines stored as &#10; so that no blank line starts a paragraph).
-    assert "<pre>turnout = voted / eligible&#10;&#10;print(turnout)</pre>" in html
+    # <pre> keeps its blank line (the body is HTML: no blank line starts a paragraph);
+    # scripts are removed with their content.
+    assert "<pre>turnout = voted / eligible\n\nprint(turnout)</pre>" in html
     assert "alert" not in html and "<script" not in html
     assert html.endswith("</pre>")
 
@@ -214,7 +214,10 @@ def test_stored_body_renders_to_the_same_html(imported):
     from posts.rendering import render_body
 
     for article in Article.objects.all():
-        assert render_body(article.body) == article.body_html
+        # Imported as it is: HTML, which the article's rendering only cleans.
+        assert article.body_format == Article.BodyFormat.HTML
+        assert render_body(article.body, html=True) == article.body_html
+        assert article.body == article.body_html
 
 
 def test_block_editor_comments_are_removed_keeping_their_html(imported):
@@ -361,17 +364,20 @@ def test_newer_export_updates_what_changed(imported, tmp_path):
 
 
 def test_page_cache_is_invalidated_when_only_comments_change(imported, tmp_path, monkeypatch):
-    from strategist import cache
+    import pagecache
 
     calls = []
-    monkeypatch.setattr(cache, "invalidate_all", lambda: calls.append(True))
+    monkeypatch.setattr(pagecache, "invalidate_all", lambda: calls.append("all"))
+    monkeypatch.setattr(pagecache, "invalidate", lambda *scopes, pages=(): calls.append(pages))
     run_import(SMALL)
     assert calls == []  # nothing changed
     path = tmp_path / "newer.xml"
     path.write_text(SMALL.read_text().replace("Twice? Which years?", "Twice? Which two years?"))
     out = run_import(path)
     assert "Comments: 0 imported, 1 updated, 5 unchanged" in out
-    assert calls == [True]
+    # Only the page of the article whose comment changed, and the lists.
+    changed = Comment.objects.get(body__contains="Which two years?").article
+    assert calls == [[changed.get_absolute_url()]]
 
 
 def test_dry_run_writes_nothing_and_reports_the_same_counts(db):

@@ -1,5 +1,6 @@
 """
-Turn WordPress post content into the HTML an editor's body would hold.
+Turn WordPress post content into the HTML an imported article's body holds
+(its body format is HTML: stored as it is, cleaned, no paragraphs added again).
 
 WordPress stores classic-editor posts as text with blank lines between
 paragraphs and adds the ``<p>`` tags when it shows them (``wpautop``);

@@ -32,9 +32,10 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from comments.models import Comment
+from comments.models import Comment, comments_changed
+from markup.text import xml_safe
 from posts.models import Article, Author, Tag
-from posts.rendering import render_body, sanitize_body
+from posts.rendering import render_body
 from wordpress import wxr
 from wordpress.content import convert_content
 from wordpress.models import LegacyRedirect, WordPressTerm
@@ -64,17 +65,9 @@ COMMENT_FIELDS = [
     "parent_id", "author_name", "author_email", "author_url", "ip_address", "user_agent",
     "submitted", "status", "body", "body_html",
 ]  # fmt: skip
-_PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_PRE_BLOCK = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL | re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
-# Characters the HTML parser drops or replaces: comments holding them are sanitized alone.
-_CONTROL_OR_NONCHARACTER = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(
-        chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17)
-    )
-    + "]"
-)
 
 
 def plain_text(value: str) -> str:
@@ -94,20 +87,18 @@ def parse_wordpress_date(value: str, tz: datetime.tzinfo) -> datetime.datetime |
     return naive.replace(tzinfo=tz)
 
 
-def body_source(content_html: str) -> str:
+def article_body(content_html: str) -> str:
     """
-    The sanitized HTML stored as an article's body, written so that
-    Article.save's render_body gives back the same HTML: no blank lines (which
-    would start paragraphs), newlines inside <pre> kept as &#10;.
+    The HTML stored as an imported article's body, whose format is HTML: the
+    converted content cleaned as Article.save cleans an HTML body, without the
+    empty paragraphs removed scripts leave, and with blank lines outside
+    ``<pre>`` made single newlines. Article.save renders it to itself.
     """
-    clean = _EMPTY_PARAGRAPH.sub("", sanitize_body(content_html)).strip()
-    clean = _PRE_BLOCK.sub(lambda m: m.group(0).replace("\n", "&#10;"), clean)
-    clean = _BLANK_LINES.sub("\n", clean)
-    if clean and render_body(clean) != sanitize_body(clean):
-        # Text outside any block would be wrapped in one paragraph: a <div>
-        # (a block the sanitizer removes) keeps it as it is.
-        clean = f"<div>\n{clean}\n</div>"
-    return clean
+    body = _EMPTY_PARAGRAPH.sub("", render_body(content_html, html=True)).strip()
+    parts = _PRE_BLOCK.split(body)  # odd indexes: the <pre> elements, kept as they are
+    return "".join(
+        part if index % 2 else _BLANK_LINES.sub("\n", part) for index, part in enumerate(parts)
+    )
 
 
 def ascii_slug(*candidates: str, max_length: int) -> str:
@@ -219,7 +210,7 @@ class CommentRenderer:
             if body.strip()
             and "<" not in body
             and self.separator not in body
-            and not _CONTROL_OR_NONCHARACTER.search(body)
+            and xml_safe(body) == body  # characters the filter removes: sanitized alone
         ]
         if self.batching and len(simple) > 2:
             joined = f"\n\n{self.separator}\n\n".join(bodies[index] for index in simple)
@@ -292,17 +283,7 @@ class WordPressImporter:
                 self.import_term(record.taxonomy, record.slug, record.name, record.parent_slug)
             elif isinstance(record, wxr.Channel):
                 self.read_channel(record)
-        if any(self.report.count(kind, "imported") or self.report.count(kind, "updated")
-               for kind in ImportReport.KINDS):  # fmt: skip
-            self._invalidate_page_cache()
         return self.report
-
-    @staticmethod
-    def _invalidate_page_cache() -> None:
-        """Comments are written in bulk, without the signals the page cache listens to."""
-        from pagecache.middleware import invalidate_all
-
-        invalidate_all()
 
     def read_channel(self, channel: wxr.Channel) -> None:
         self.report.wxr_version = channel.wxr_version
@@ -452,7 +433,8 @@ class WordPressImporter:
             "title": title,
             "slug": self._article_slug(base_slug, pub_date, existing),
             "dek": " ".join(plain_text(post.excerpt).split()),
-            "body": body_source(converted.html),
+            "body": article_body(converted.html),
+            "body_format": Article.BodyFormat.HTML,
             "status": self._effective_status(status, pub_date),
             "pub_date": pub_date,
             "comments_open": post.comment_status.strip() != "closed",
@@ -754,6 +736,8 @@ class WordPressImporter:
             Comment.objects.bulk_update(changed.values(), COMMENT_FIELDS)
         if relinked:
             Comment.objects.bulk_update(relinked, ["parent_id"])
+        if new or changed or relinked:
+            comments_changed.send(sender=Comment, article_ids={article.pk})
         self.report.add("comments", "imported", len(new))
         self.report.add("comments", "updated", len(changed))
         self.report.add("comments", "unchanged", len(unchanged))
@@ -776,6 +760,8 @@ class WordPressImporter:
                     .exclude(parent_id=parent_pk)
                     .update(parent_id=parent_pk)
                 )
+                if updated:
+                    comments_changed.send(sender=Comment, article_ids={self.article.pk})
                 if updated and wordpress_id not in self.created_comment_ids:
                     self.report.add("comments", "updated")
         self.article, self.article_is_new, self.skipped_as = None, False, ""

@@ -1,31 +1,9 @@
-from django.contrib.auth.management import create_permissions
+"""
+Formerly made a staff group in a data migration; kept so the migration graph
+stays the same. The Moderators group is made by comments.signals.create_moderators after every migrate.
+"""
+
 from django.db import migrations
-
-MODERATOR_PERMISSIONS = ["view_comment", "change_comment", "moderate_comment"]
-
-
-def create_moderators_group(apps, schema_editor):
-    """The Moderators group: view, change and moderate comments, nothing else."""
-    # Permissions are normally created after migrate; make sure they exist now.
-    app_config = apps.get_app_config("comments")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="comments",
-            content_type__model="comment",
-            codename__in=MODERATOR_PERMISSIONS,
-        )
-    )
-
-
-def remove_moderators_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Moderators").delete()
 
 
 class Migration(migrations.Migration):
@@ -35,4 +13,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_moderators_group, remove_moderators_group)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

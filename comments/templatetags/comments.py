@@ -2,6 +2,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+import pagecache
 from comments import cookies
 from comments.captcha import captcha_version
 from comments.forms import CommentForm
@@ -58,6 +59,10 @@ def comments_section(context, article):
         if reply_to:
             initial["parent"] = reply_to.pk
         form = CommentForm(article=article, initial=initial)
+        # Signed afresh for each response served from the page cache.
+        pagecache.response_value(
+            request, "comment-timestamp", article.pk, form.initial["timestamp"]
+        )
     approved_count = sum(1 for comment in comments if comment.is_approved())
     thread = build_thread(comments, discussion.thread_depth)
     tz = timezone.get_current_timezone()

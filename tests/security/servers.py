@@ -158,7 +158,10 @@ def collect_static(directory: Path) -> Path:
 
 
 def server_environment(**overrides: str) -> dict[str, str]:
-    """Production settings (DEBUG off) over plain HTTP on 127.0.0.1."""
+    """
+    Production settings (DEBUG off) over plain HTTP on 127.0.0.1; the cache is
+    Redis when REDIS_URL is given, else the process's memory.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
@@ -178,6 +181,10 @@ def server_environment(**overrides: str) -> dict[str, str]:
         PYTHONPATH=str(BASE_DIR),
     )
     env.update(overrides)
+    if "REDIS_URL" not in env:
+        # Each server process's own memory, as in the test process: the test
+        # database has no table for the database cache (tests/conftest.py).
+        env.setdefault("CACHE_BACKEND", "locmem")
     return env
 
 

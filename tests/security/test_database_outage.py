@@ -134,3 +134,22 @@ def test_comment_the_database_failed_to_store_can_be_posted_again_at_once(client
         client.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="192.0.2.42").status_code
         == 409
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("after", [0, 1, 3], ids=["at-once", "after-1-query", "after-3-queries"])
+def test_outage_with_the_database_cache_gives_503_not_500(client, after, settings):
+    """Without Redis the page cache lives in the same database: its failure is the same outage."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "strategist_cache",
+        }
+    }
+    article = ArticleFactory()
+    for path in ("/", article.get_absolute_url()):
+        with _broken_cursor(OperationalError("server closed the connection"), after=after):
+            response = client.get(path)
+        assert response.status_code == 503, path
+        assert "We'll be right back" in response.content.decode()

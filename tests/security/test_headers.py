@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from csp.middleware import CSPMiddleware
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from security.middleware import SecurityHeadersMiddleware, content_security_policy
 from tests.factories import ArticleFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -70,26 +70,56 @@ def test_article_page_policy_allows_only_self_and_recaptcha(client):
     }
 
 
-def test_policy_follows_media_and_static_domains(settings):
-    settings.MEDIA_URL = "https://media.example.org/uploads/"
-    settings.STATIC_URL = "https://static.example.org/s/"
-    policy = directives(content_security_policy())
+def content_security_policy(**env: str) -> str:
+    """
+    The policy django-csp sends (``csp.utils.build_policy``, as its middleware
+    calls it) with the settings read in a fresh interpreter from ``env``.
+    """
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"STATIC_URL", "MEDIA_URL", "RECAPTCHA_DOMAIN"}
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="strategist.settings", **env)
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from csp.utils import build_policy; "
+            "print(build_policy())",
+        ],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_policy_follows_media_and_static_domains():
+    policy = directives(
+        content_security_policy(
+            MEDIA_URL="https://media.example.org/uploads/",
+            STATIC_URL="https://static.example.org/s/",
+        )
+    )
     assert "https://media.example.org" in policy["img-src"]
     assert "https://static.example.org" in policy["script-src"]
     assert "https://static.example.org" in policy["style-src"]
     assert "https://media.example.org" not in policy["script-src"]
 
 
-def test_policy_follows_the_recaptcha_domain(settings):
-    settings.RECAPTCHA_DOMAIN = "www.recaptcha.net"
-    policy = directives(content_security_policy())
+def test_policy_follows_the_recaptcha_domain():
+    policy = directives(content_security_policy(RECAPTCHA_DOMAIN="www.recaptcha.net"))
     assert "https://www.recaptcha.net/recaptcha/" in policy["script-src"]
     assert policy["frame-src"] == ["https://www.recaptcha.net/recaptcha/"]
 
 
 def _run_middleware(view):
     request = RequestFactory().get("/")
-    response = SecurityHeadersMiddleware(view)(request)
+    response = CSPMiddleware(view)(request)
     return request, response
 
 
@@ -136,29 +166,63 @@ def test_admin_pages_carry_the_headers(client):
 # DJANGO_ALLOW_ASYNC_UNSAFE is the test process's own (set while Playwright's
 # browser is open, tests/playwright_fixtures.py); a production server never has it.
 LOCAL_ONLY = ("DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+RECAPTCHA_KEYS = ("RECAPTCHA_PUBLIC_KEY", "RECAPTCHA_PRIVATE_KEY")
 
 
 def _deploy_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
+    """
+    A production environment, with the site's own reCAPTCHA keys; a variable
+    given as None is left unset (its setting then takes its default).
+    """
+    env = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY + RECAPTCHA_KEYS}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="example.org",
         PYTHONPATH=str(BASE_DIR),
+        RECAPTCHA_PUBLIC_KEY="6Lc-the-site-s-own-public-key",
+        RECAPTCHA_PRIVATE_KEY="6Lc-the-site-s-own-private-key",
     )
     env.update(extra)
-    return env
+    return {k: v for k, v in env.items() if v is not None}
 
 
-def test_check_deploy_is_clean_in_production():
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def _check(*args, env):
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", *args],
         cwd=BASE_DIR,
-        env=_deploy_env(),
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_in_production():
+    result = _check("--deploy", "--fail-level", "WARNING", env=_deploy_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    "unset",
+    [RECAPTCHA_KEYS, ("RECAPTCHA_PUBLIC_KEY",), ("RECAPTCHA_PRIVATE_KEY",)],
+    ids=["both", "public", "private"],
+)
+def test_check_deploy_refuses_google_s_test_keys_in_production(unset):
+    result = _check("--deploy", env=_deploy_env(**dict.fromkeys(unset)))
+    assert result.returncode != 0, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "django_recaptcha.recaptcha_test_key_error" in output, output
+    assert "RECAPTCHA_PUBLIC_KEY" in output and "RECAPTCHA_PRIVATE_KEY" in output, output
+    assert "test keys" in output, output
+
+
+def test_test_keys_are_the_quiet_development_default():
+    env = _deploy_env(
+        DEBUG="1", SECRET_KEY=None, ALLOWED_HOSTS=None, **dict.fromkeys(RECAPTCHA_KEYS)
+    )
+    result = _check("--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout
 

@@ -124,6 +124,7 @@ def test_erase_with_text(janes_comments):
     assert other.body == "I agree with most of this."
 
 
+@pytest.mark.django_db(transaction=True)
 def test_erased_comment_shows_as_anonymous_on_the_page(client, janes_comments):
     first, _, _ = janes_comments
     before = client.get(first.article.get_absolute_url()).content.decode()

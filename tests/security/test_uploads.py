@@ -80,6 +80,7 @@ def add_article(client, name, content, slug="upload"):
             "slug": slug,
             "dek": "",
             "body": "Text.",
+            "body_format": Article.BodyFormat.TEXT,
             "status": Article.Status.PUBLISHED,
             "pub_date_0": (timezone.localdate() - timezone.timedelta(days=1)).isoformat(),
             "pub_date_1": "09:00:00",

@@ -120,6 +120,7 @@ def _admin_article_data(n, payloads, outlet):
         "body": "\n\n".join(
             [*(f"[quote {i}]" for i in range(1, len(payloads) + 1)), *payloads, "The end."]
         ),
+        "body_format": Article.BodyFormat.TEXT,
         "authors": [],
         "tags": [],
         "status": Article.Status.PUBLISHED,

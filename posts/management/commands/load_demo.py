@@ -62,15 +62,20 @@ class Command(BaseCommand):
             action="store_true",
             help=f"Give the '{ADMIN_USERNAME}' account a new random password and print it.",
         )
+        parser.add_argument(
+            "--site-url",
+            help="The address the site is served on, for the admin login printed "
+            "(default: the SITE_URL setting; bin/run passes its port).",
+        )
 
-    def handle(self, *args, reset_admin_password=False, **options):
+    def handle(self, *args, reset_admin_password=False, site_url=None, **options):
         with transaction.atomic():
             created = self.load_content()
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo content: added {created} articles."))
         else:
             self.stdout.write("Demo content: already loaded, nothing changed.")
-        self.ensure_admin(reset_admin_password)
+        self.ensure_admin(reset_admin_password, (site_url or settings.SITE_URL).rstrip("/"))
 
     def load_content(self) -> int:
         SiteSettings.objects.get_or_create(pk=1, defaults=demo_content.MASTHEAD)
@@ -136,10 +141,10 @@ class Command(BaseCommand):
             created += 1
         return created
 
-    def ensure_admin(self, reset_password: bool) -> None:
+    def ensure_admin(self, reset_password: bool, site_url: str) -> None:
         User = get_user_model()
         user = User.objects.filter(username=ADMIN_USERNAME).first()
-        login_url = f"{settings.SITE_URL}/admin/"
+        login_url = f"{site_url}/admin/"
         if user is None:
             password = secrets.token_urlsafe(12)
             User.objects.create_superuser(ADMIN_USERNAME, email="", password=password)

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, DiscussionSettings
-from posts.models import Article, SiteSettings
 from pagecache import routers
+from posts.models import Article, SiteSettings
 from tests.comment_helpers import comment_data
 from tests.factories import ArticleFactory
 

@@ -1,0 +1,110 @@
+"""
+What comments tells others when comments change: an approved comment shows on
+its article's page, in the comment counts of list pages and in the comment
+feeds, so a change to one drops those cached pages; a pending comment shows on
+no public page. The discussion settings decide whether every article shows the
+form. Also: comments closing by age, the comment form's per-response
+timestamp, and the Moderators group.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.apps import AppConfig
+from django.db.models import Min
+from django.db.models.signals import post_delete, post_init, post_migrate, post_save
+
+import pagecache
+from comments import spam
+from comments.models import Comment, DiscussionSettings, comments_changed
+from posts.models import Article
+from security.groups import ensure_group
+
+# The page-cache scope of pages listing comments or their counts.
+SCOPE = "comments"
+MODERATORS = "Moderators"
+MODERATOR_PERMISSIONS = ["view_comment", "change_comment", "moderate_comment"]
+
+
+def articles_changed(article_ids: Iterable[int]) -> None:
+    """The approved comments of these articles changed: their pages and the lists."""
+    article_ids = set(article_ids)
+    if not article_ids:
+        return
+    # Only what the address needs, without loading whole rows.
+    paths = [
+        Article(slug=slug, pub_date=pub_date).get_absolute_url()
+        for slug, pub_date in Article.objects.filter(pk__in=article_ids).values_list(
+            "slug", "pub_date"
+        )
+    ]
+    pagecache.invalidate(SCOPE, pages=paths)
+
+
+def bulk_changed(sender, article_ids: Iterable[int], **kwargs) -> None:
+    articles_changed(article_ids)
+
+
+def remember_status(sender, instance: Comment, **kwargs) -> None:
+    instance._status_when_loaded = instance.__dict__.get("status")
+
+
+def comment_saved(sender, instance: Comment, created: bool = False, **kwargs) -> None:
+    before = None if created else getattr(instance, "_status_when_loaded", None)
+    shown = Comment.Status.APPROVED
+    if shown in (before, instance.status) or (not created and before is None):
+        articles_changed([instance.article_id])
+    instance._status_when_loaded = instance.status
+
+
+def comment_deleted(sender, instance: Comment, **kwargs) -> None:
+    if instance.status == Comment.Status.APPROVED:
+        articles_changed([instance.article_id])
+
+
+def discussion_settings_changed(sender, instance: DiscussionSettings, **kwargs) -> None:
+    """Whether the form shows, and until when, may change on every article."""
+    if kwargs.get("created") and instance.has_default_values():
+        return  # load() made the row: pages already followed these defaults
+    pagecache.invalidate_all()
+
+
+def comments_closing(now: datetime) -> datetime | None:
+    """The next moment an article's comments close by age (Discussion settings)."""
+    days = DiscussionSettings.objects.values_list("close_after_days", flat=True).first()
+    if days is None:
+        days = DiscussionSettings._meta.get_field("close_after_days").default
+    if not days:
+        return None
+    oldest_open = (
+        Article.objects.published()
+        .filter(comments_open=True, pub_date__gte=now - timedelta(days=days))
+        .aggregate(first=Min("pub_date"))["first"]
+    )
+    return oldest_open + timedelta(days=days) if oldest_open else None
+
+
+def fresh_timestamp(article_id: str) -> str:
+    """A cached page's comment form gets a timestamp signed for this response."""
+    return spam.sign_timestamp(int(article_id))
+
+
+def create_moderators(sender: AppConfig, using: str = "default", **kwargs) -> None:
+    """The Moderators group: view, change and moderate comments, nothing else."""
+    ensure_group(MODERATORS, "comments", MODERATOR_PERMISSIONS, using=using)
+
+
+def connect(app_config: AppConfig) -> None:
+    post_init.connect(remember_status, sender=Comment, dispatch_uid="comments-status-loaded")
+    post_save.connect(comment_saved, sender=Comment, dispatch_uid="comments-saved")
+    post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="comments-deleted")
+    comments_changed.connect(bulk_changed, sender=Comment, dispatch_uid="comments-bulk")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            discussion_settings_changed,
+            sender=DiscussionSettings,
+            dispatch_uid=f"comments-discussion-{signal is post_save}",
+        )
+    post_migrate.connect(create_moderators, sender=app_config, dispatch_uid="comments-moderators")
+    pagecache.register_next_change(comments_closing)
+    pagecache.register_response_value("comment-timestamp", fresh_timestamp)
