@@ -19,6 +19,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from types import MappingProxyType
 
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
@@ -44,7 +45,7 @@ class Policy:
 
     name: str
     tags: frozenset[str]
-    attributes: Mapping[str, list[str]]
+    attributes: Mapping[str, tuple[str, ...]]
     protocols: frozenset[str] = SAFE_PROTOCOLS
     link_rel: str | None = None
     paragraph_blocks: frozenset[str] = BLOCK_TAGS
@@ -64,14 +65,16 @@ _ARTICLE_TAGS = frozenset(
 ARTICLE = Policy(
     name="article",
     tags=_ARTICLE_TAGS,
-    attributes={
-        "a": ["href", "title"],
-        "blockquote": ["cite"],
-        "q": ["cite"],
-        "img": ["src", "alt", "width", "height", "title"],
-        "abbr": ["title"],
-        "ol": ["start"],
-    },
+    attributes=MappingProxyType(
+        {
+            "a": ("href", "title"),
+            "blockquote": ("cite",),
+            "q": ("cite",),
+            "img": ("src", "alt", "width", "height", "title"),
+            "abbr": ("title",),
+            "ol": ("start",),
+        }
+    ),
     css_sanitizer=CSSSanitizer(allowed_css_properties=[]),
 )
 """An editor's article body: headings, emphasis, links, lists, quotations, figures."""
@@ -79,7 +82,7 @@ ARTICLE = Policy(
 COMMENT = Policy(
     name="comment",
     tags=frozenset({"a", "em", "strong", "code", "blockquote", "p", "br"}),
-    attributes={"a": ["href"]},
+    attributes=MappingProxyType({"a": ("href",)}),
     link_rel="nofollow ugc noopener",
     # Only what the policy keeps starts a block, and only by its opening tag,
     # so that a comment's cleaned HTML cleans to itself.
@@ -144,7 +147,7 @@ def _new_cleaner(policy: Policy) -> bleach.Cleaner:
         )
     return bleach.Cleaner(
         tags=policy.tags,
-        attributes=dict(policy.attributes),
+        attributes={tag: list(names) for tag, names in policy.attributes.items()},
         protocols=policy.protocols,
         strip=True,
         strip_comments=True,

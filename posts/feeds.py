@@ -15,6 +15,7 @@ from posts.rendering import place_quotations
 
 FEED_LENGTH = 20
 
+
 def _xml_safe_value(value):
     """
     Strings, and lists or tuples of them, through markup's ``xml_safe`` (editors
