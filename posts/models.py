@@ -340,6 +340,34 @@ class Article(models.Model):
                 {"featured_image_alt": "Describe the image for readers who cannot see it."}
             )
 
+    def _perform_date_checks(self, date_checks):
+        """
+        The slug's unique_for_month, checked against the address /YYYY/MM/<slug>/:
+        Django's own check compares the month number alone (December 2026 with
+        December 2027) and takes it from the datetime as given (UTC's month for a
+        UTC value) instead of the site's time zone.
+        """
+        month_checks = [check for check in date_checks if check[1] == "month"]
+        others = [check for check in date_checks if check[1] != "month"]
+        errors = super()._perform_date_checks(others)
+        for model_class, lookup_type, field, unique_for in month_checks:
+            moment = getattr(self, unique_for)
+            if moment is None:
+                continue
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            local = timezone.localtime(moment)
+            clashes = model_class._default_manager.in_month(local.year, local.month).filter(
+                **{field: getattr(self, field)}
+            )
+            if not self._state.adding and self._is_pk_set():
+                clashes = clashes.exclude(pk=self.pk)
+            if clashes.exists():
+                errors.setdefault(field, []).append(
+                    self.date_error_message(lookup_type, field, unique_for)
+                )
+        return errors
+
     def save(self, *args, **kwargs):
         now = timezone.now()
         if self.status == self.Status.PUBLISHED and self.pub_date > now:

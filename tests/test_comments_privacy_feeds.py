@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
 from tests.comment_helpers import comment_data
@@ -44,7 +45,7 @@ def seeded(fake_google):
 
 
 def public_pages(article):
-    local = article.pub_date
+    local = timezone.localtime(article.pub_date)  # the archive is in the site's time zone
     return [
         "/",
         article.get_absolute_url(),

@@ -1,10 +1,11 @@
 """Articles: who may see them, the body's HTML, quotations and search."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -246,3 +247,35 @@ def test_unclosed_script_tag_keeps_the_words_after_it():
     assert "and the rest" in html
     assert "<p>Second paragraph</p>" in html
     assert render_body(html) == html
+
+
+class TestSlugUniqueInItsMonth:
+    """A slug is unique among the articles of its address's month, /YYYY/MM/<slug>/."""
+
+    def test_the_same_month_of_another_year_is_another_address(self):
+        # Django's unique_for_month compares the month number alone.
+        ArticleFactory(slug="year-in-review", pub_date=datetime(2024, 12, 20, 17, tzinfo=UTC))
+        article = ArticleFactory.build(
+            slug="year-in-review", pub_date=datetime(2025, 12, 19, 17, tzinfo=UTC)
+        )
+        article.validate_unique()
+        assert article.get_absolute_url() == "/2025/12/year-in-review/"
+
+    def test_the_month_is_the_site_time_zone_s(self):
+        # 03:30 UTC on March 1st is February 28th in New York: the address is /2026/02/.
+        ArticleFactory(slug="late-night", pub_date=datetime(2026, 2, 10, 17, tzinfo=UTC))
+        late = ArticleFactory.build(
+            slug="late-night", pub_date=datetime(2026, 3, 1, 3, 30, tzinfo=UTC)
+        )
+        with pytest.raises(ValidationError) as raised:
+            late.validate_unique()
+        assert "must be unique for" in " ".join(raised.value.message_dict["slug"])
+        # ...and an article of March in New York is no clash.
+        ArticleFactory(slug="early", pub_date=datetime(2026, 3, 2, 17, tzinfo=UTC))
+        ArticleFactory.build(
+            slug="early", pub_date=datetime(2026, 3, 1, 3, 30, tzinfo=UTC)
+        ).validate_unique()
+
+    def test_saving_an_article_again_is_no_clash_with_itself(self):
+        article = ArticleFactory(slug="once", pub_date=datetime(2026, 2, 10, 17, tzinfo=UTC))
+        article.validate_unique()
