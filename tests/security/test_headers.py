@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from csp.middleware import CSPMiddleware
+from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from security.middleware import CSPMiddleware
 from tests.factories import ArticleFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -138,6 +139,19 @@ def test_nonce_is_in_the_policy_only_when_a_template_used_it():
     # A fresh request gets a different nonce.
     other, _ = _run_middleware(view)
     assert str(other.csp_nonce) != nonce
+
+
+def test_the_site_wide_policy_is_django_csp_s_own_and_follows_the_settings(settings):
+    def plain(request):
+        return HttpResponse("no inline script")
+
+    for _ in range(2):  # built once, then reused
+        ours = CSPMiddleware(plain)(RequestFactory().get("/"))["Content-Security-Policy"]
+        library = LibraryCSPMiddleware(plain)(RequestFactory().get("/"))
+        assert directives(ours) == directives(library["Content-Security-Policy"])
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    ours = CSPMiddleware(plain)(RequestFactory().get("/"))["Content-Security-Policy"]
+    assert ours == "default-src 'none'"
 
 
 @pytest.mark.django_db
