@@ -90,3 +90,19 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = "I agree with most of this."
     body_html = "<p>I agree with most of this.</p>"
     status = Comment.Status.APPROVED
+
+
+def add_comments(article, count, *, status=Comment.Status.APPROVED, depth=3):
+    """count comments, threaded: each top comment answered by a chain of depth-1 replies."""
+    made = []
+    for index in range(count):
+        parent = made[-1] if index % depth and made else None
+        made.append(
+            CommentFactory(
+                article=article,
+                parent=parent,
+                status=status,
+                author_name=f"Reader {article.pk}-{index}",
+            )
+        )
+    return made

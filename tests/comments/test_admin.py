@@ -3,52 +3,20 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings, HoldReason
-from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.comments.conftest import CHANGELIST, held, staff
+from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
-
-CHANGELIST = "/admin/comments/comment/"
-
-
-def staff(username, *, group=None, perms=()):
-    user = UserFactory(username=username, is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    for codename in perms:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    return user
-
-
-@pytest.fixture
-def moderator():
-    return staff("moderator", group="Moderators")
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
 
 
 @pytest.fixture
 def editor():
     return staff("editor", perms=["view_article", "change_article", "add_article", "view_author"])
-
-
-def held(article=None, **kwargs):
-    kwargs.setdefault("status", Comment.Status.PENDING)
-    comment = CommentFactory(article=article or ArticleFactory(), **kwargs)
-    HoldReason.objects.create(
-        comment=comment, code=HoldReason.Code.LOW_SCORE, detail="score 0.1, threshold 0.5"
-    )
-    return comment
 
 
 def action(client, name, comments):
@@ -227,33 +195,6 @@ class TestQueue:
         html = moderator_client.get(CHANGELIST, {"q": query}).content.decode()
         assert f'value="{target.pk}"' in html
         assert "Unrelated" not in html
-
-    def test_changelist_queries_do_not_grow_with_rows(self, moderator_client):
-        article = ArticleFactory()
-
-        def count_queries():
-            with CaptureQueriesContext(connection) as queries:
-                assert moderator_client.get(CHANGELIST + "?status=all").status_code == 200
-            return len(queries)
-
-        for _ in range(10):
-            parent = CommentFactory(article=article)
-            held(article, parent=parent)
-        ten = count_queries()
-        Comment.objects.bulk_create(
-            [
-                Comment(
-                    article=article,
-                    author_name=f"R{i}",
-                    author_email=f"r{i}@example.org",
-                    body=f"Bulk {i}",
-                    status=Comment.Status.PENDING,
-                )
-                for i in range(480)
-            ]
-        )
-        assert Comment.objects.count() == 500
-        assert count_queries() == ten
 
 
 class TestModerating:

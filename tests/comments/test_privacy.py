@@ -1,5 +1,9 @@
-"""Personal-data export, erasure and retention, by function, command and admin action."""
+"""
+Commenters' personal data: never in public output; export, erasure and
+retention, by function, command and admin action.
+"""
 
+import hashlib
 import json
 from datetime import timedelta
 from io import StringIO
@@ -15,6 +19,8 @@ from comments.privacy import (
     export_personal_data,
     purge_expired_network_data,
 )
+from tests.comment_helpers import comment_data
+from tests.comments.conftest import CANARY
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +264,58 @@ def test_moderators_cannot_erase(client, janes_comments):
     _post_action(client, "erase_personal_data_action", [first], post="yes")
     first.refresh_from_db()
     assert first.author_name == "Jane Reader"
+
+
+# Never in public output
+
+
+def forms_of_the_email(email):
+    lowered = email.lower()
+    yield email
+    yield lowered
+    yield lowered.split("@")[0]
+    for algorithm in ("md5", "sha1", "sha256"):
+        yield hashlib.new(algorithm, lowered.encode()).hexdigest()
+        yield hashlib.new(algorithm, email.strip().encode()).hexdigest()
+
+
+def public_pages(article):
+    local = timezone.localtime(article.pub_date)  # the archive is in the site's time zone
+    return [
+        "/",
+        article.get_absolute_url(),
+        f"{article.get_absolute_url()}?replytocom={article.comments.first().pk}",
+        "/feed/comments/",
+        f"{article.get_absolute_url()}feed/",
+        f"/{local:%Y}/",
+    ]
+
+
+def test_email_absent_from_every_public_page_and_feed(client, seeded):
+    for url in public_pages(seeded):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for form in forms_of_the_email(CANARY):
+            assert form not in body, (url, form)
+        assert "private-mail.example" not in body
+
+
+def test_email_absent_when_the_form_comes_back_with_errors(client, seeded):
+    """The reader's own email is in their form, nobody else's."""
+    response = client.post(f"/comments/post/{seeded.pk}/", comment_data(seeded, comment=""))
+    assert response.status_code == 400
+    assert "private-mail.example" not in response.content.decode()
+
+
+def test_no_third_party_avatar(client, seeded):
+    html = client.get(seeded.get_absolute_url()).content.decode()
+    assert "gravatar" not in html.lower()
+    assert '<span class="comment-avatar" aria-hidden="true">C</span>' in html
+
+
+def test_javascript_website_from_imported_data_is_not_linked(client):
+    article = ArticleFactory()
+    CommentFactory(article=article, author_name="Imported", author_url="javascript:alert(1)")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "javascript:alert(1)" not in html

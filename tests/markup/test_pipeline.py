@@ -16,7 +16,7 @@ from posts.models import Article
 from posts.rendering import quotation_markers, render_body
 from tests.factories import ArticleFactory, CommentFactory, QuotationFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Apps markup must not depend on: it is below them.
 APPS = {"posts", "comments", "wordpress", "pagecache", "security", "strategist", "singletons"}
 

@@ -23,6 +23,14 @@ from tests.security.servers import BASE_DIR, Gunicorn
 NOT_INHERITED = ("DJANGO_", "DATABASE", "REDIS", "CACHE", "PAGE_CACHE", "PYTEST", "SITE_URL")
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on():
+    """
+    Replaces conftest.py's fixture of that name: the site runs in other processes,
+    on its own defaults and database, so this process's settings and rows are not used.
+    """
+
+
 @pytest.fixture
 def site_env(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith(NOT_INHERITED)}

@@ -30,14 +30,6 @@ TIMESTAMP_INPUT = re.compile(r'name="timestamp" value="([^"]+)"')
 # What is cached, and how it is labelled
 
 
-def test_article_page_is_served_from_the_cache_without_queries(article, django_assert_num_queries):
-    get(Client(), article.get_absolute_url())
-    with django_assert_num_queries(0):
-        response = get(Client(), article.get_absolute_url())
-    assert response["X-Page-Cache"] == "hit"
-    assert "The suburban realignment" in response.content.decode()
-
-
 @pytest.mark.parametrize("name", ["home", "tag", "feed", "archive"])
 def test_list_pages_are_public_for_a_short_time(article, name):
     url = {

@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -26,19 +24,6 @@ pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/posts/article/add/"
 LIST_URL = "/admin/posts/article/"
-
-
-@pytest.fixture
-def editor():
-    user = UserFactory(username="editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def png(size=(1400, 800)):
@@ -202,22 +187,6 @@ class TestArticleList:
         filtered = editor_client.get(LIST_URL, {"tags__id__exact": tag.pk}).content.decode()
         assert "Findable piece" in filtered and "Other piece" not in filtered
 
-    def test_query_count_does_not_grow_with_rows(self, editor_client, django_assert_num_queries):
-        def add(count):
-            for _ in range(count):
-                ArticleFactory(
-                    tags=TagFactory.create_batch(2), authors=AuthorFactory.create_batch(2)
-                )
-
-        add(5)
-        editor_client.get(LIST_URL)
-        with CaptureQueriesContext(connection) as five:
-            assert editor_client.get(LIST_URL).status_code == 200
-        add(25)
-        with django_assert_num_queries(len(five)):
-            response = editor_client.get(LIST_URL)
-        assert response.content.decode().count('name="_selected_action"') == 30
-
     def test_publish_and_unpublish_actions(self, editor_client):
         draft = ArticleFactory(status=Article.Status.DRAFT)
         future = ArticleFactory(
@@ -340,7 +309,7 @@ class TestArticleForm:
         self, editor_client, settings, data, message
     ):
         if data is None:
-            from tests.test_posts_images import png_claiming
+            from tests.posts.test_images import png_claiming
 
             data = png_claiming(100_000, 100_000)
         outlet = OutletFactory()

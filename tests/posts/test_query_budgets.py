@@ -1,19 +1,19 @@
 """
-Query budgets: every public page and the moderation queue run a fixed number
-of SQL queries however many articles, comments, tags and quotations they show.
+Query budgets of the public pages and the editors' article list: each runs an
+exact number of SQL queries however many articles, authors, tags, quotations
+and comments it shows (tests/query_budget.py measures them).
 
 The page cache is off here so that the views themselves are measured; a page
-served from the cache runs none (see test_cache_pages).
+served from the cache runs none (tests/pagecache/test_query_budgets.py).
 """
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
 from posts.models import SiteSettings
+from posts.views import ARTICLES_PER_PAGE
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -21,15 +21,35 @@ from tests.factories import (
     OutletFactory,
     QuotationFactory,
     TagFactory,
-    UserFactory,
+    add_comments,
 )
+from tests.query_budget import assert_budget
 
 pytestmark = pytest.mark.django_db
 
 # The article, its authors, tags, quotations (with their outlets), approved
 # comments, and the two single-row settings (masthead, discussion rules).
 ARTICLE_PAGE_BUDGET = 7
+# No list of articles runs more than LIST_PAGE_BUDGET queries; each runs exactly
+# its own count (measured when these counts were pinned: the tests had held them
+# only to the ceiling and to not growing).
 LIST_PAGE_BUDGET = 8
+LIST_PAGE_QUERIES = {
+    "home": 5,
+    "tag": 6,
+    "author": 6,
+    "source": 6,
+    "year archive": 7,
+    "month archive": 7,
+    "search": 5,
+    "feed": 7,
+}
+# Measured when pinned; the test had only asserted that the count does not grow.
+SITEMAP_BUDGET = 8
+# The editors' article list. Measured when pinned; the test had only asserted
+# that the count does not grow.
+ARTICLE_CHANGELIST = "/admin/posts/article/"
+ARTICLE_CHANGELIST_BUDGET = 13
 
 
 @pytest.fixture(autouse=True)
@@ -37,29 +57,6 @@ def _measure_the_views(settings):
     settings.PAGE_CACHE_ENABLED = False
     SiteSettings.load()
     DiscussionSettings.load()
-
-
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), response.content.decode()
-
-
-def add_comments(article, count, *, status=Comment.Status.APPROVED, depth=3):
-    """count comments, threaded: each top comment answered by a chain of depth-1 replies."""
-    made = []
-    for index in range(count):
-        parent = made[-1] if index % depth and made else None
-        made.append(
-            CommentFactory(
-                article=article,
-                parent=parent,
-                status=status,
-                author_name=f"Reader {article.pk}-{index}",
-            )
-        )
-    return made
 
 
 def add_article(tags, authors, outlets, comments=2, title="Turnout memo"):
@@ -71,28 +68,58 @@ def add_article(tags, authors, outlets, comments=2, title="Turnout memo"):
     return article
 
 
+def add_articles(count, tags, authors, outlets):
+    for _ in range(count):
+        article = ArticleFactory(tags=tags, authors=authors)
+        for order, outlet in enumerate(outlets, start=1):
+            QuotationFactory(article=article, outlet=outlet, order=order)
+
+
+# The article page
+
+
 def test_article_page_same_queries_for_0_50_and_300_comments_and_any_tags_and_quotations():
     article = ArticleFactory(body="One.\n\n[quote 1]\n\nTwo.")
-    client = Client()
-    empty, _ = queries_for(client, article.get_absolute_url())
-    assert empty <= ARTICLE_PAGE_BUDGET
 
-    add_comments(article, 50)
-    fifty, html = queries_for(client, article.get_absolute_url())
-    assert html.count('id="comment-') == 50
+    def add_250_comments_and_tags_authors_and_quotations():
+        add_comments(article, 250)
+        article.tags.add(*TagFactory.create_batch(12))
+        article.authors.add(*AuthorFactory.create_batch(4))
+        for order in range(1, 16):
+            QuotationFactory(article=article, order=order, outlet=OutletFactory())
+        CommentFactory.create_batch(5, article=article, status=Comment.Status.PENDING)
 
-    add_comments(article, 250)
-    article.tags.add(*TagFactory.create_batch(12))
-    article.authors.add(*AuthorFactory.create_batch(4))
-    for order in range(1, 16):
-        QuotationFactory(article=article, order=order, outlet=OutletFactory())
-    CommentFactory.create_batch(5, article=article, status=Comment.Status.PENDING)
-    three_hundred, html = queries_for(client, article.get_absolute_url())
-    assert html.count('id="comment-') == 300
-    assert html.count("<blockquote") >= 15
+    _, fifty, three_hundred = assert_budget(
+        Client(),
+        article.get_absolute_url(),
+        ARTICLE_PAGE_BUDGET,
+        lambda: add_comments(article, 50),
+        add_250_comments_and_tags_authors_and_quotations,
+    )
+    assert fifty.count('id="comment-') == 50
+    assert three_hundred.count('id="comment-') == 300
+    assert three_hundred.count("<blockquote") >= 15
 
-    assert empty == fifty == three_hundred
 
+def test_article_page_same_queries_for_1_and_11_quotations(client):
+    article = ArticleFactory(body="One.\n\n[quote 1]\n\nTwo.")
+    article.tags.add(TagFactory())
+    article.authors.add(AuthorFactory())
+    QuotationFactory(article=article, order=1)
+
+    def add_tags_authors_and_quotations():
+        article.tags.add(*TagFactory.create_batch(8))
+        article.authors.add(*AuthorFactory.create_batch(3))
+        for order in range(2, 12):
+            QuotationFactory(article=article, order=order, outlet=OutletFactory())
+
+    _, eleven = assert_budget(
+        client, article.get_absolute_url(), ARTICLE_PAGE_BUDGET, add_tags_authors_and_quotations
+    )
+    assert eleven.count("<blockquote") == 11
+
+
+# Lists of articles, feeds and the sitemap
 
 LIST_PAGES = {
     "home": "/",
@@ -114,59 +141,82 @@ def test_list_pages_same_queries_for_1_and_50_articles(page):
     first = add_article([tag], [author], [outlet])
     local = timezone.localtime(first.pub_date)
     url = LIST_PAGES[page].format(year=local.year, month=local.month)
-    client = Client()
-    one, _ = queries_for(client, url)
-    assert one <= LIST_PAGE_BUDGET
 
-    extra_tags = TagFactory.create_batch(3)
-    extra_authors = AuthorFactory.create_batch(2)
-    extra_outlets = OutletFactory.create_batch(2)
-    for number in range(49):
-        add_article(
-            [tag, *extra_tags],
-            [author, *extra_authors],
-            [outlet, *extra_outlets],
-            comments=number % 7,
-            title=f"Turnout memo {number}",
-        )
-    fifty, html = queries_for(client, url)
-    assert "Turnout memo" in html
-    assert one == fifty
-
-
-def test_home_page_shows_comment_counts_without_extra_queries():
-    tag = TagFactory()
-    first = add_article([tag], [], [], comments=0)
-    client = Client()
-    baseline, _ = queries_for(client, "/")
-    add_comments(first, 7)
-    with_counts, html = queries_for(client, "/")
-    assert with_counts == baseline
-    assert "7 Comments" in html or "7 comments" in html
-
-
-def test_moderation_queue_same_queries_for_10_and_500_rows():
-    moderator = UserFactory(is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(moderator)
-    articles = ArticleFactory.create_batch(3)
-    parents = add_comments(articles[0], 5)
-
-    def hold(count, offset):
-        for index in range(count):
-            comment = CommentFactory(
-                article=articles[index % 3],
-                parent=parents[index % 5] if index % 2 else None,
-                status=Comment.Status.PENDING,
-                author_email=f"queue{offset + index}@example.net",
+    def add_49_articles():
+        extra_tags = TagFactory.create_batch(3)
+        extra_authors = AuthorFactory.create_batch(2)
+        extra_outlets = OutletFactory.create_batch(2)
+        for number in range(49):
+            add_article(
+                [tag, *extra_tags],
+                [author, *extra_authors],
+                [outlet, *extra_outlets],
+                comments=number % 7,
+                title=f"Turnout memo {number}",
             )
-            comment.hold_reasons.create(code="too_many_links", detail="3 links")
 
-    hold(10, 0)
-    client.get("/admin/comments/comment/")  # warm the session and permissions caches
-    ten, html = queries_for(client, "/admin/comments/comment/")
-    assert html.count('name="_selected_action"') == 10
-    hold(490, 10)
-    five_hundred, html = queries_for(client, "/admin/comments/comment/")
-    assert "500" in html
-    assert ten == five_hundred
+    assert LIST_PAGE_QUERIES[page] <= LIST_PAGE_BUDGET
+    _, fifty = assert_budget(Client(), url, LIST_PAGE_QUERIES[page], add_49_articles)
+    assert "Turnout memo" in fifty
+
+
+@pytest.mark.parametrize(
+    ("page", "url"),
+    [
+        ("home", "/"),
+        ("tag", "/tag/t/"),
+        ("author", "/author/a/"),
+        ("source", "/source/o/"),
+        ("feed", "/feed/"),
+    ],
+)
+def test_list_pages_same_queries_for_1_article_and_a_page_and_a_half(client, page, url):
+    tag, author, outlet = TagFactory(slug="t"), AuthorFactory(slug="a"), OutletFactory(slug="o")
+    add_articles(1, [tag], [author], [outlet])
+    assert_budget(
+        client,
+        url,
+        LIST_PAGE_QUERIES[page],
+        lambda: add_articles(
+            ARTICLES_PER_PAGE + 5,
+            [tag, *TagFactory.create_batch(3)],
+            [author, *AuthorFactory.create_batch(2)],
+            [outlet, *OutletFactory.create_batch(2)],
+        ),
+    )
+
+
+def test_search_same_queries_for_1_and_16_articles(client):
+    ArticleFactory(title="Turnout one", tags=[TagFactory()])
+
+    def add_15_articles():
+        for n in range(15):
+            ArticleFactory(title=f"Turnout {n}", tags=TagFactory.create_batch(2))
+
+    assert_budget(client, "/search/?q=turnout", LIST_PAGE_QUERIES["search"], add_15_articles)
+
+
+def test_sitemap_same_queries_for_1_and_21_articles(client):
+    add_articles(1, [TagFactory()], [AuthorFactory()], [OutletFactory()])
+    assert_budget(
+        client,
+        "/sitemap.xml",
+        SITEMAP_BUDGET,
+        lambda: add_articles(20, TagFactory.create_batch(3), AuthorFactory.create_batch(2), []),
+    )
+
+
+# The editors' admin
+
+
+def test_article_changelist_same_queries_for_5_and_30_rows(editor_client):
+    def add(count):
+        for _ in range(count):
+            ArticleFactory(tags=TagFactory.create_batch(2), authors=AuthorFactory.create_batch(2))
+
+    add(5)
+    editor_client.get(ARTICLE_CHANGELIST)  # warm the session and permissions caches
+    _, thirty = assert_budget(
+        editor_client, ARTICLE_CHANGELIST, ARTICLE_CHANGELIST_BUDGET, lambda: add(25)
+    )
+    assert thirty.count('name="_selected_action"') == 30

@@ -13,7 +13,7 @@ from comments.models import Comment
 from posts.models import Article, Author, Tag
 from wordpress.models import LegacyRedirect, WordPressTerm
 
-FIXTURES = Path(__file__).parent / "fixtures" / "wordpress"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "wordpress"
 SMALL = FIXTURES / "small.xml"
 UTC = datetime.UTC
 

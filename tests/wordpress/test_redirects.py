@@ -1,23 +1,12 @@
 """Old WordPress addresses answer with a 301 to the new ones."""
 
-import io
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from posts.models import Article, Tag
 from wordpress.models import LegacyRedirect
 
-SMALL = Path(__file__).parent / "fixtures" / "wordpress" / "small.xml"
-
-
-@pytest.fixture(autouse=True)
-def imported(db, settings):
-    settings.TIME_ZONE = "America/New_York"
-    timezone.deactivate()
-    call_command("import_wordpress", str(SMALL), stdout=io.StringIO())
+pytestmark = pytest.mark.usefixtures("small_export_imported")  # tests/wordpress/conftest.py
 
 
 def assert_moved(client, old, new):
@@ -173,24 +162,6 @@ def test_every_stored_address_of_a_published_article_lands_on_it(client):
         assert client.get(response["Location"]).status_code == 200
         checked += 1
     assert checked == 14
-
-
-def test_middleware_queries_only_for_404s_and_home_page_post_ids(rf, django_assert_num_queries):
-    from django.http import HttpResponse, HttpResponseNotFound
-
-    from wordpress.middleware import LegacyRedirectMiddleware
-
-    found = LegacyRedirectMiddleware(lambda request: HttpResponse("page"))
-    missing = LegacyRedirectMiddleware(lambda request: HttpResponseNotFound("no"))
-    with django_assert_num_queries(0):
-        assert found(rf.get("/2024/05/why-turnout-matters/")).status_code == 200
-        assert found(rf.get("/tag/turnout/?p=101")).status_code == 200
-    with django_assert_num_queries(1):
-        assert missing(rf.get("/no-such-page/")).status_code == 404
-    with django_assert_num_queries(1):
-        assert missing(rf.get("/why-turnout-matters/")).status_code == 301
-    with django_assert_num_queries(1):
-        assert found(rf.get("/?p=101")).status_code == 301
 
 
 def test_admin_lists_old_addresses(admin_client):
