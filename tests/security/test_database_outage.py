@@ -136,7 +136,9 @@ def test_comment_the_database_failed_to_store_can_be_posted_again_at_once(client
     )
 
 
-@pytest.mark.django_db
+# Committed for real: a database that fails mid-transaction leaves PostgreSQL's
+# transaction aborted, which the test's own surrounding transaction would keep.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("after", [0, 1, 3], ids=["at-once", "after-1-query", "after-3-queries"])
 def test_outage_with_the_database_cache_gives_503_not_500(client, after, settings):
     """Without Redis the page cache lives in the same database: its failure is the same outage."""
