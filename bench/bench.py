@@ -474,6 +474,13 @@ def table(report: dict) -> str:
 
 
 def main() -> None:
+    if "--scale" in sys.argv[1:]:
+        # The scale benchmark: bench/scale.py (see its --help).
+        sys.path.insert(0, str(BENCH))
+        import scale
+
+        scale.main(sys.argv[1:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--threads", type=int, default=2)
@@ -495,6 +502,11 @@ def main() -> None:
     parser.add_argument("--post-delay", type=float, default=4.0)
     parser.add_argument(
         "--keep-database", action="store_true", help="reuse the data set of the last run"
+    )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="run the scale benchmark instead: bench/scale.py (bench/run --scale --help)",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):

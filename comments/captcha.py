@@ -12,6 +12,10 @@ raises and returns one of five outcomes the moderation rules act on:
 - INVALID: Google refused the token (expired, reused, forged, wrong action);
 - UNVERIFIED: Google could not be asked (unreachable, timeout, garbage answer,
   or our own keys refused).
+
+Without a token, ``browser_report`` reads what the reader's browser said about
+Google's script (see ``Browser``), so that a reader whose browser could not
+load it, or who runs no JavaScript, is told apart from a raw POST.
 """
 
 import logging
@@ -53,6 +57,49 @@ class CaptchaResult:
     threshold: float | None = None
     error_codes: tuple[str, ...] = field(default_factory=tuple)
     detail: str = ""
+
+
+class Browser(Enum):
+    """
+    What the form's hidden fields say about the reader's browser when no token
+    came. comments.js sets the "browser" field at submit time; the form's
+    ``<noscript>`` block posts ``noscript=1``, which a browser running scripts
+    never sends.
+    """
+
+    TOKEN = "token"  # noqa: S105 (our script got a token: an empty one is a forgery)
+    UNTICKED = "unticked"  # v2: Google's checkbox was shown and left unticked
+    GOOGLE_UNAVAILABLE = "google unavailable"  # Google's script failed or gave no token
+    NO_JAVASCRIPT = "no javascript"  # no script ran: only the <noscript> marker came
+    UNKNOWN = "unknown"  # neither our script nor the marker: a raw POST
+
+
+@dataclass(frozen=True)
+class BrowserReport:
+    browser: Browser
+    detail: str = ""
+
+
+# The values comments.js puts in the "browser" field, and what they mean.
+UNAVAILABLE_DETAILS = {
+    "no-script": "Google's script did not load",
+    "no-token": "Google's script gave no token in time",
+    "error": "Google's script failed",
+}
+
+
+def browser_report(browser_field: str | None, noscript_field: str | None) -> BrowserReport:
+    """What the browser said about Google's script; only meaningful without a token."""
+    value = (browser_field or "").strip()
+    if value in UNAVAILABLE_DETAILS:
+        return BrowserReport(Browser.GOOGLE_UNAVAILABLE, UNAVAILABLE_DETAILS[value])
+    if value == "unticked":
+        return BrowserReport(Browser.UNTICKED)
+    if value == "token":
+        return BrowserReport(Browser.TOKEN)
+    if not value and (noscript_field or "").strip() == "1":
+        return BrowserReport(Browser.NO_JAVASCRIPT)
+    return BrowserReport(Browser.UNKNOWN, f"browser field {value[:40]!r}" if value else "")
 
 
 def captcha_version() -> int:

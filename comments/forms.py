@@ -2,12 +2,13 @@ from django import forms
 from django.core.validators import URLValidator
 
 from comments import spam
-from comments.captcha import CommentCaptchaField
+from comments.captcha import Browser, CommentCaptchaField, browser_report, captcha_version
 from comments.models import Comment
 from comments.sanitize import sanitize_comment
 from markup.text import xml_safe
 
 MAX_BODY = 10_000
+UNTICKED = "Please tick “I’m not a robot” and press “Post Comment” again."
 
 
 class PlainTextMixin:
@@ -34,8 +35,10 @@ class WebsiteField(PlainTextMixin, forms.URLField):
 class CommentForm(forms.Form):
     """
     The "Leave a Reply" form. Beside the reader's fields it carries the
-    parent comment, a honeypot, a signed timestamp and the reCAPTCHA token;
-    it never talks to Google itself (see comments.captcha).
+    parent comment, a honeypot, a signed timestamp, the reCAPTCHA token and
+    what the browser said about Google's script ("browser", set by
+    comments.js, and "noscript", posted only from the form's <noscript>
+    block); it never talks to Google itself (see comments.captcha).
     """
 
     comment = TextField(
@@ -76,6 +79,9 @@ class CommentForm(forms.Form):
     )
     parent = TextField(required=False, widget=forms.HiddenInput)
     timestamp = TextField(required=False, widget=forms.HiddenInput)
+    # Rendered by hand in comments/form.html, always empty / always "1".
+    browser = TextField(required=False, widget=forms.HiddenInput)
+    noscript = TextField(required=False, widget=forms.HiddenInput)
     honeypot = TextField(
         label="Leave this field empty",
         required=False,
@@ -106,7 +112,7 @@ class CommentForm(forms.Form):
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = f"{self[name].auto_id}_error"
-                if first:
+                if first and name != "captcha":  # Google's box is not ours to focus
                     attrs["autofocus"] = True
                     first = False
         if first and self.non_field_errors():
@@ -116,6 +122,22 @@ class CommentForm(forms.Form):
         email = self.cleaned_data["email"]
         local, _, domain = email.rpartition("@")
         return f"{local}@{domain.lower()}"
+
+    def clean(self):
+        """v2: Google's checkbox was shown but not ticked; an error beside it, nothing stored."""
+        cleaned = super().clean()
+        if (
+            captcha_version() == 2
+            and not (cleaned.get("captcha") or "").strip()
+            and self.browser_report().browser is Browser.UNTICKED
+        ):
+            self.add_error("captcha", UNTICKED)
+        return cleaned
+
+    def browser_report(self):
+        """What the browser said about Google's script (see comments.captcha.Browser)."""
+        data = getattr(self, "cleaned_data", {})
+        return browser_report(data.get("browser"), data.get("noscript"))
 
     def clean_parent(self):
         """The approved comment on this article being answered; anything else posts top-level."""

@@ -281,6 +281,23 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "submitted"], name="comment_article_page"),
             models.Index(fields=["status", "-submitted"], name="comment_queue"),
             models.Index(fields=["author_email", "status"], name="comment_author_email"),
+            # The moderators' queue of each status but approved, newest first, and its
+            # exact count: small indexes (migration 0005), read by index-only scans.
+            models.Index(
+                fields=["-submitted", "-id"],
+                condition=Q(status="pending"),
+                name="comment_pending_queue",
+            ),
+            models.Index(
+                fields=["-submitted", "-id"],
+                condition=Q(status="spam"),
+                name="comment_spam_queue",
+            ),
+            models.Index(
+                fields=["-submitted", "-id"],
+                condition=Q(status="trash"),
+                name="comment_trash_queue",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -355,6 +372,8 @@ class HoldReason(models.Model):
         DISALLOWED_WORD = "disallowed_word", "Disallowed word"
         LOW_SCORE = "low_score", "Low captcha score"
         CAPTCHA_UNVERIFIED = "captcha_unverified", "Captcha unverified"
+        CAPTCHA_UNAVAILABLE = "captcha_unavailable", "Captcha unavailable in the browser"
+        NO_JAVASCRIPT = "no_javascript", "No JavaScript"
         NO_CAPTCHA_TOKEN = "no_captcha_token", "No captcha token"
         HONEYPOT = "honeypot", "Honeypot field filled"
         TOO_FAST = "too_fast", "Posted too fast"

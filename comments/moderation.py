@@ -6,12 +6,18 @@ spam checks and returns a ``Decision``. Nothing is ever refused here: the
 worst a comment can get is the trash, where a moderator can still restore it.
 The most severe outcome wins (trash, then spam, then pending), and every
 reason found is recorded, not only the deciding one.
+
+A comment without a captcha token is triaged by what the browser reported
+(comments.captcha.Browser): Google's script unavailable in the browser, or no
+JavaScript at all, holds it for a moderator; a raw POST with neither signal is
+spam. Those holds are ordinary pending reasons: every other check still
+applies, and nothing held is approved without a moderator.
 """
 
 import re
 from dataclasses import dataclass, field
 
-from comments.captcha import CaptchaResult, Outcome
+from comments.captcha import Browser, BrowserReport, CaptchaResult, Outcome
 from comments.models import Comment, DiscussionSettings, HoldReason
 
 Code = HoldReason.Code
@@ -61,9 +67,17 @@ def _matched_words(words: list[str], comment) -> list[tuple[str, str]]:
     return found
 
 
-def captcha_reasons(captcha: CaptchaResult) -> list[tuple[str, str]]:
+def captcha_reasons(
+    captcha: CaptchaResult, browser: BrowserReport | None = None
+) -> list[tuple[str, str]]:
+    """The reasons the captcha gives; without a token, what the browser reported decides."""
     if captcha.outcome is Outcome.MISSING:
-        return [(Code.NO_CAPTCHA_TOKEN, "")]
+        browser = browser or BrowserReport(Browser.UNKNOWN)
+        if browser.browser is Browser.GOOGLE_UNAVAILABLE:
+            return [(Code.CAPTCHA_UNAVAILABLE, browser.detail)]
+        if browser.browser is Browser.NO_JAVASCRIPT:
+            return [(Code.NO_JAVASCRIPT, "")]
+        return [(Code.NO_CAPTCHA_TOKEN, browser.detail)]
     if captcha.outcome is Outcome.LOW_SCORE:
         return [(Code.LOW_SCORE, f"score {captcha.score:.1f}, threshold {captcha.threshold:.1f}")]
     if captcha.outcome is Outcome.UNVERIFIED:
@@ -80,10 +94,11 @@ def moderate(
     *,
     discussion: DiscussionSettings,
     captcha: CaptchaResult,
+    browser: BrowserReport | None = None,
     spam_signals: list[tuple[str, str]] = (),
 ) -> Decision:
     """Decide a new, unsaved comment's status from the rules, the captcha and the spam checks."""
-    reasons = list(spam_signals) + captcha_reasons(captcha)
+    reasons = list(spam_signals) + captcha_reasons(captcha, browser)
 
     for word, place in _matched_words(discussion.disallowed_word_list(), comment):
         reasons.append((Code.DISALLOWED_WORD, f"“{word}” in the {place}"))

@@ -15,6 +15,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 AWAITING = '<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
+# What the author of a comment that is not approved is told: the truth about where it is.
+NOTICES = {
+    "pending": AWAITING,
+    "spam": '<p class="comment-awaiting-moderation">'
+    "Your comment was caught by the spam filter and is not published.</p>",
+    "trash": '<p class="comment-awaiting-moderation">Your comment was not published.</p>',
+}
 
 
 def display_time(moment: datetime, tz: tzinfo | None = None) -> str:
@@ -26,11 +33,19 @@ def display_time(moment: datetime, tz: tzinfo | None = None) -> str:
 
 
 def render_comment(
-    comment, *, depth: int, reply_link: bool, page_url: str = "", tz: tzinfo | None = None
+    comment,
+    *,
+    depth: int,
+    reply_link: bool,
+    page_url: str = "",
+    tz: tzinfo | None = None,
+    badge: str = "",
 ) -> SafeString:
     """
     The opening <li> and the comment's <article>; the caller closes the item.
-    ``page_url`` is the article's address, for the no-JavaScript Reply link.
+    ``page_url`` is the article's address, for the no-JavaScript Reply link;
+    ``badge`` (the publication's name) marks replies written by staff from
+    the admin (``comment.user_id`` set).
     """
     tz = tz or timezone.get_current_timezone()
     pk = int(comment.pk)
@@ -40,6 +55,13 @@ def render_comment(
         f'<a href="{escape(url)}" rel="external nofollow ugc noopener">{name}</a>' if url else name
     )
     approved = comment.is_approved()
+    badge = badge or "Editor"
+    staff_badge = (
+        f' <span class="comment-badge"><span class="visually-hidden">, replying for </span>'
+        f"{escape(badge)}</span>"
+        if comment.user_id
+        else ""
+    )
     reply = (
         f'<p class="reply"><a class="comment-reply-link"'
         f' href="{escape(page_url)}?replytocom={pk}#respond"'
@@ -55,11 +77,11 @@ def render_comment(
         f'<article class="comment-body" id="div-comment-{pk}">\n'
         f'<footer class="comment-meta">'
         f'<span class="comment-avatar" aria-hidden="true">{escape(comment.initials)}</span> '
-        f'<b class="comment-author">{author}</b> '
+        f'<b class="comment-author">{author}</b>{staff_badge} '
         f'<a class="comment-permalink" href="#comment-{pk}">'
         f'<time datetime="{submitted.isoformat()}">{display_time(submitted, tz)}</time></a>'
         f"</footer>\n"
-        f"{'' if approved else AWAITING}"
+        f"{'' if approved else NOTICES.get(comment.status, AWAITING)}"
         f'<div class="comment-content">{comment.body_html}</div>\n'
         f"{reply}"
         f"</article>\n"

@@ -12,6 +12,7 @@ flood limit waits for the cache to come back.
 import contextlib
 import hashlib
 import logging
+import math
 import time
 
 from django.conf import settings
@@ -116,10 +117,30 @@ def claim_flood_slot(ip_address: str | None) -> bool:
     if seconds <= 0:
         return True
     try:
-        return cache.add(_key("flood", ip_address or "unknown"), 1, seconds)
+        claimed = cache.add(_key("flood", ip_address or "unknown"), 1, seconds)
+        if claimed:
+            # When the slot was taken, for flood_wait_seconds().
+            cache.set(_key("flood-at", ip_address or "unknown"), time.time(), seconds)
+        return claimed
     except CACHE_ERRORS as exc:
         logger.warning("Cache unreachable, flood limit not applied: %s", exc)
         return True
+
+
+def flood_wait_seconds(ip_address: str | None, now: float | None = None) -> int:
+    """
+    Whole seconds until this IP address may comment again (at least 1, at most
+    flood_seconds()), for a refused comment's message and Retry-After header.
+    """
+    seconds = max(flood_seconds(), 1)
+    now = now if now is not None else time.time()
+    try:
+        claimed_at = cache.get(_key("flood-at", ip_address or "unknown"))
+    except CACHE_ERRORS:
+        return seconds
+    if not isinstance(claimed_at, int | float):
+        return seconds
+    return min(seconds, max(1, math.ceil(claimed_at + seconds - now)))
 
 
 def release_claims(
@@ -127,6 +148,7 @@ def release_claims(
 ) -> None:
     """Give back the flood slot and the fingerprint of a comment that could not be stored."""
     flood = _key("flood", ip_address or "unknown")
+    flood_at = _key("flood-at", ip_address or "unknown")
     # Nothing could have been claimed in an unreachable cache either.
     with contextlib.suppress(*CACHE_ERRORS):
-        cache.delete_many([flood, _duplicate_key(article_id, parent_id, email, body)])
+        cache.delete_many([flood, flood_at, _duplicate_key(article_id, parent_id, email, body)])

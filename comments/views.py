@@ -25,7 +25,10 @@ CAPTCHA_INVALID = (
     "The spam check for your comment expired or could not be confirmed. Your comment is "
     "still here: please press “Post Comment” again."
 )
-FLOOD = "You are posting comments too quickly. Slow down."
+FLOOD = (
+    "You are posting comments too quickly. Slow down. Please wait {seconds} second{s} "
+    "and press “Post Comment” again; your comment is still here."
+)
 DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
 
 
@@ -81,7 +84,11 @@ def _post_comment(request, article_id):
     if spam.is_duplicate(*fingerprint):
         return refuse(request, article, form, DUPLICATE, 409)
     if not spam.claim_flood_slot(ip_address):
-        return refuse(request, article, form, FLOOD, 429)
+        wait = spam.flood_wait_seconds(ip_address)
+        message = FLOOD.format(seconds=wait, s="" if wait == 1 else "s")
+        response = refuse(request, article, form, message, 429)
+        response["Retry-After"] = str(wait)
+        return response
     if not spam.claim_duplicate_key(*fingerprint):
         return refuse(request, article, form, DUPLICATE, 409)
 
@@ -92,7 +99,11 @@ def _post_comment(request, article_id):
         captcha_score=captcha.score,
     )
     decision = moderation.moderate(
-        comment, discussion=discussion, captcha=captcha, spam_signals=form.spam_signals()
+        comment,
+        discussion=discussion,
+        captcha=captcha,
+        browser=form.browser_report(),
+        spam_signals=form.spam_signals(),
     )
     comment.status = decision.status
     try:

@@ -4,10 +4,11 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connections, models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -16,6 +17,13 @@ from django.utils.text import Truncator
 
 from posts import images
 from posts.rendering import QUOTATION_MARKER, render_body
+from posts.search import (
+    RANKED_MATCHES,
+    SearchDocument,
+    has_phrase,
+    newest_matches,
+    search_query,
+)
 from singletons.models import SingleRowModel
 
 # What the <slug:...> converter in posts/urls.py accepts (reverse() leaves it as is).
@@ -185,31 +193,41 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, query: str):
         """
-        Articles matching ``query``, best first: PostgreSQL full-text search
-        ranked by relevance (title above dek above body), or on other databases
-        every word found in the title, dek or body, newest first.
+        Articles matching ``query`` (websearch syntax: words, "a phrase", or,
+        -word), best first. On PostgreSQL (posts.search): of the articles whose
+        stored search vector has all the words (GIN index), the RANKED_MATCHES
+        newest, ranked by relevance (title above dek above body) then newest
+        first; a quoted phrase is looked for among those. Their ids are read at
+        once (one query), so that counting and paginating read no more than
+        those; ``more_matches`` on the result tells whether more articles have
+        the words. On other databases: every word found in the title, dek or
+        body, newest first.
         """
         words = query.split()
         if not words:
             return self.none()
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-            vector = (
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("dek", weight="B", config="english")
-                + SearchVector("body", weight="C", config="english")
+            newest = newest_matches(self, query)
+            full_query = search_query(query)
+            matches = self.filter(pk__in=newest[:RANKED_MATCHES])
+            if has_phrase(query):
+                matches = matches.filter(search_vector=full_query)
+            matches = matches.annotate(rank=SearchRank(F("search_vector"), full_query)).order_by(
+                "-rank", "-pub_date", "-id"
             )
-            search_query = SearchQuery(query, search_type="websearch", config="english")
-            return (
-                self.annotate(document=vector, rank=SearchRank(vector, search_query))
-                .filter(document=search_query)
-                .order_by("-rank", "-pub_date", "-id")
-            )
+            # For SearchView: more articles have the words than were ranked.
+            matches.more_matches = len(newest) > RANKED_MATCHES
+            return matches
         matches = Q()
         for word in words:
             matches &= Q(title__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
         return self.filter(matches)
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        """Articles without their stored search vector (kilobytes, for the database's use)."""
+        return super().get_queryset().defer("search_vector")
 
 
 class Article(models.Model):
@@ -314,7 +332,18 @@ class Article(models.Model):
         help_text="The post's ID on the WordPress site it was imported from.",
     )
 
-    objects = ArticleQuerySet.as_manager()
+    search_vector = models.GeneratedField(
+        expression=SearchDocument(("title", "A"), ("dek", "B"), ("body", "C")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+        help_text=(
+            "What full-text search looks in (PostgreSQL): the title, dek and body, "
+            "kept up to date by the database."
+        ),
+    )
+
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-pub_date", "-id"]

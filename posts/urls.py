@@ -1,7 +1,6 @@
 from django.urls import path, register_converter
 
 from posts import feeds, views
-from posts.sitemaps import sitemaps
 
 
 class FourDigitYear:
@@ -34,11 +33,18 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("sitemap.xml", views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("archives/", views.ArchiveIndexView.as_view(), name="archives"),
     path("<yyyy:year>/", views.ArticleYearArchiveView.as_view(), name="year"),
     path("<yyyy:year>/<mm:month>/", views.ArticleMonthArchiveView.as_view(), name="month"),
+    path(
+        "<yyyy:year>/<mm:month>/page/<int:page>/",
+        views.ArticleMonthArchiveView.as_view(),
+        name="month-page",
+    ),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("tag/<slug:slug>/page/<int:page>/", views.TagView.as_view(), name="tag-page"),

@@ -1,7 +1,8 @@
 import contextlib
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemaps_views
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError, connections
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import (
     Http404,
@@ -14,23 +15,40 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_safe
-from django.views.generic import ListView, MonthArchiveView, YearArchiveView
+from django.views.generic import ListView, MonthArchiveView, TemplateView
 
 from pagecache import CachedPageMixin, cached_page
+from posts import archives, pagination, sitemaps
 from posts.models import Article, Author, Outlet, Quotation, Tag
 from posts.rendering import place_quotations
+from posts.search import (
+    MAX_QUERY_CHARACTERS,
+    MAX_QUERY_TERMS,
+    RANKED_MATCHES,
+    bound_query,
+    has_phrase,
+    time_limit,
+    timed_out,
+)
 
 ARTICLES_PER_PAGE = 10
 
 
+class PastTheLastPage(Http404):
+    """A page number past pagination.MAX_PAGES: older articles are in the archive by month."""
+
+
 class PublishedArticleMixin(CachedPageMixin):
     """
-    Lists of articles: published ones only, newest first, ten to a page.
-    ``.../page/1/`` is a permanent redirect to the list's own address, as on
-    WordPress; a page past the last one is a 404. Cached for anonymous
-    readers; they show comment counts.
+    Lists of articles: published ones only, newest first, ten to a page, at
+    most MAX_PAGES pages (posts.pagination: no list counts more rows than
+    those). ``.../page/1/`` is a permanent redirect to the list's own address,
+    as on WordPress; a page past the last one is a 404, past MAX_PAGES a 404
+    pointing to the archive. Cached for anonymous readers; they show comment
+    counts.
     """
 
     page_cache_scopes = ("comments",)
@@ -39,6 +57,7 @@ class PublishedArticleMixin(CachedPageMixin):
     model = Article
     date_field = "pub_date"
     paginate_by = ARTICLES_PER_PAGE
+    paginator_class = pagination.BoundedPaginator
     allow_empty = True
 
     def get(self, request, *args, **kwargs):
@@ -49,7 +68,32 @@ class PublishedArticleMixin(CachedPageMixin):
             query = request.META.get("QUERY_STRING", "")
             url = self.first_page_url()
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
-        return super().get(request, *args, **kwargs)
+        try:
+            return super().get(request, *args, **kwargs)
+        except PastTheLastPage:
+            pages = pagination.MAX_PAGES
+            page = {"max_pages": pages, "max_articles": pages * ARTICLES_PER_PAGE}
+            return render(request, "posts/past_last_page.html", page, status=404)
+
+    def paginate_queryset(self, queryset, page_size):
+        number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
+        with contextlib.suppress(TypeError, ValueError):
+            if int(number) > pagination.MAX_PAGES:
+                raise PastTheLastPage(f"Lists stop at page {pagination.MAX_PAGES}.")
+        return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        """Adds ``older_archive``: on the last page of a list cut at MAX_PAGES, its next month."""
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        newest_first = page and page.paginator.object_list.query.order_by[:1] == ("-pub_date",)
+        if newest_first and page.paginator.truncated and not page.has_next() and len(page):
+            local = timezone.localtime(page[-1].pub_date)
+            context["older_archive"] = {
+                "url": reverse("posts:month", kwargs={"year": local.year, "month": local.month}),
+                "month": local.date(),
+            }
+        return context
 
     def first_page_url(self) -> str:
         return reverse("posts:index")
@@ -72,20 +116,66 @@ class ArticleIndexView(PublishedArticleMixin, ListView):
     context_object_name = "articles"
 
 
-class ArticleYearArchiveView(PublishedArticleMixin, YearArchiveView):
-    template_name = "posts/article_archive.html"
-    make_object_list = True
-    allow_empty = False
-    paginate_by = None
-    context_object_name = "articles"
+class ArchiveIndexView(CachedPageMixin, TemplateView):
+    """/archives/: the years from the first published article to the latest, newest first."""
+
+    template_name = "posts/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(years=archives.published_years()[::-1], **kwargs)
+
+
+class ArticleYearArchiveView(CachedPageMixin, TemplateView):
+    """
+    /YYYY/: the year's months with how many articles each (in the site's time
+    zone), each linking to its month; a 404 for a year without any.
+    """
+
+    template_name = "posts/article_year.html"
+
+    def get_context_data(self, **kwargs):
+        year = self.kwargs["year"]
+        months = archives.month_counts(year)
+        if not months:
+            raise Http404("No articles that year.")
+        kwargs.update(year=year)
+        return super().get_context_data(
+            months=months,
+            total=sum(count for _, count in months),
+            previous_year=archives.neighbour_year(year, later=False),
+            next_year=archives.neighbour_year(year, later=True),
+            **kwargs,
+        )
 
 
 class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
+    """/YYYY/MM/: the month's articles, newest first, paginated like the home page."""
+
     template_name = "posts/article_archive.html"
     month_format = "%m"
     allow_empty = False
-    paginate_by = None
     context_object_name = "articles"
+
+    def first_page_url(self) -> str:
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        return reverse("posts:month", kwargs={"year": year, "month": month})
+
+    def get_dated_queryset(self, **lookup):
+        # No exists() query for an empty month: its paginator finds no first
+        # page (allow_empty is False), a 404.
+        return self.get_queryset().filter(**lookup)
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return []  # The month's days: not shown.
+
+    def get_next_month(self, date):
+        return archives.neighbour_month(date.year, date.month, later=True)
+
+    def get_previous_month(self, date):
+        return archives.neighbour_month(date.year, date.month, later=False)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_base=self.first_page_url(), **kwargs)
 
 
 def can_preview(user) -> bool:
@@ -196,24 +286,87 @@ class OutletView(ArticleGroupView):
 class SearchView(PublishedArticleMixin, ListView):
     """
     /search/?q=words: published articles matching the words, most relevant
-    first on PostgreSQL (see ArticleQuerySet.search); ?page=N for more.
+    first on PostgreSQL (see ArticleQuerySet.search); ?page=N for more. The
+    query is cut to its first MAX_QUERY_CHARACTERS characters and
+    MAX_QUERY_TERMS words, with a note saying so. On PostgreSQL every query of
+    the page runs under settings.SEARCH_TIMEOUT_MS (statement_timeout); a
+    search that takes longer is a 503 asking the reader to try again.
     """
 
     template_name = "posts/search.html"
     context_object_name = "articles"
     page_cache_query = ("q", "page")
 
+    def get(self, request, *args, **kwargs):
+        self.bounded = bound_query(request.GET.get("q", ""))
+        using = Article.objects.db
+        if connections[using].vendor != "postgresql":
+            return super().get(request, *args, **kwargs)
+        try:
+            # The page is rendered inside the limit: its articles are read
+            # while the template runs.
+            with time_limit(using, settings.SEARCH_TIMEOUT_MS):
+                response = super().get(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+        except OperationalError as error:
+            if not timed_out(error):
+                raise
+            return self.search_unavailable()
+        return response
+
+    def search_unavailable(self):
+        """
+        503 (not stored by the page cache, nor by browsers and proxies): the
+        search took longer than its timeout, most likely because the database
+        is busy. The page needs no database and keeps the reader's query.
+        """
+        page = loader.get_template("posts/search_unavailable.html").render(
+            {"query": self.bounded.text, "max_characters": MAX_QUERY_CHARACTERS}
+        )
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
+
     def get_queryset(self):
-        # PostgreSQL text cannot hold NUL characters.
-        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:200]
-        return super().get_queryset().search(self.query)
+        return super().get_queryset().search(self.bounded.text)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        return super().get_context_data(
+            query=self.bounded.text,
+            more_matches=getattr(self.object_list, "more_matches", False),
+            ranked_matches=RANKED_MATCHES,
+            phrase=has_phrase(self.bounded.text),
+            query_cut=self.bounded.characters_dropped,
+            terms_dropped=self.bounded.terms_dropped,
+            max_characters=MAX_QUERY_CHARACTERS,
+            max_terms=MAX_QUERY_TERMS,
+            **kwargs,
+        )
 
 
-# The sitemap, cached like the lists.
-sitemap = cached_page("comments")(sitemaps_views.sitemap)
+@cached_page()
+@require_safe
+def sitemap_index(request):
+    """
+    /sitemap.xml: the sitemap index, one entry per section (and per page of a
+    section longer than its limit). Cached until any article, tag, author or
+    outlet changes; comments do not matter to it.
+    """
+    return sitemaps_views.index(
+        request, sitemaps.sections(), sitemap_url_name="posts:sitemap-section"
+    )
+
+
+@cached_page(query=("p",))
+@require_safe
+def sitemap_section(request, section):
+    """/sitemap-<section>.xml: one section of the sitemap (?p=N for its later pages)."""
+    site = sitemaps.section(section)
+    if site is None:
+        raise Http404("No such sitemap section.")
+    return sitemaps_views.sitemap(request, {section: site}, section=section)
 
 
 @require_safe

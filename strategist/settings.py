@@ -177,6 +177,9 @@ if DB_POOL:
                 "timeout": env_int("DB_POOL_TIMEOUT", 10),
             }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# On PostgreSQL each query of the search page may run this long (statement_timeout);
+# a search that takes longer answers 503, "try again" (posts.views.SearchView).
+SEARCH_TIMEOUT_MS = env_int("SEARCH_TIMEOUT_MS", 1000)
 
 # Cache, chosen by CACHE_BACKEND (default: redis when REDIS_URL is set, else database):
 # - redis: Redis at REDIS_URL, shared by every process and server;

@@ -44,6 +44,7 @@ def comments_section(context, article):
             "body_html",
             "status",
             "submitted",
+            "user_id",  # the publication's badge
         )
     )
     # A staff preview of a draft shows no form: posting needs a published article.
@@ -79,6 +80,7 @@ def comments_section(context, article):
             reply_link=comments_open and node.can_reply,
             page_url=page_url,
             tz=tz,
+            badge=getattr(context.get("site"), "name", ""),
         )
         chunks.append(node.html)
         if reply_to is not None and node.comment.pk == reply_to.pk:

@@ -5,8 +5,9 @@
  *
  * With reCAPTCHA v3 the token is fetched when the reader presses
  * "Post Comment" (tokens expire after two minutes). If Google's script is
- * blocked or fails, the comment is posted without a token: the server keeps
- * it for the moderators instead of losing it.
+ * blocked or fails, the comment is posted without a token within a few
+ * seconds and the "browser" field says so: the server holds it for the
+ * moderators instead of losing it or filing it as spam.
  */
 (function () {
   "use strict";
@@ -63,13 +64,56 @@
     textarea.focus();
   });
 
-  // reCAPTCHA v3: fetch a fresh token at submit time.
+  // reCAPTCHA. The hidden "browser" field tells the server what happened to
+  // Google's script: "token" (a token came), "unticked" (v2: the box was
+  // shown but not ticked), or, when Google is out of reach (blocked, a
+  // firewall, an outage), "no-script" (its script never loaded), "no-token"
+  // (no token within WAIT_MS) or "error". The server holds those comments for
+  // a moderator instead of filing them as spam. Without JavaScript the field
+  // stays empty and the form's <noscript> marker is posted instead.
+  var WAIT_MS = 5000;
   var tokenInput = form.querySelector("input.g-recaptcha[data-action]");
+  var checkbox = form.querySelector("div.g-recaptcha");
+  var browserInput = form.querySelector("input[name=browser]");
   var button = form.querySelector("button[type=submit]");
   var sending = false;
+  var scriptFailed = false;
+
+  var googleScript = document.querySelector("script[src*='/recaptcha/']");
+  if (googleScript) {
+    googleScript.addEventListener("error", function () { scriptFailed = true; });
+  }
+
+  function report(value) {
+    if (browserInput) {
+      browserInput.value = value;
+    }
+  }
+
+  function googleLoaded() {
+    var grecaptcha = window.grecaptcha;
+    return Boolean(grecaptcha && typeof grecaptcha.ready === "function");
+  }
 
   function send() {
     HTMLFormElement.prototype.submit.call(form);
+  }
+
+  function checkboxState() {
+    // v2: Google's script adds a g-recaptcha-response textarea to the widget.
+    var response = checkbox.querySelector("textarea[name='g-recaptcha-response']");
+    if (!googleLoaded() || !response) {
+      return "no-script";
+    }
+    var token = response.value;
+    if (!token && typeof window.grecaptcha.getResponse === "function") {
+      try {
+        token = window.grecaptcha.getResponse();
+      } catch (error) {
+        token = "";
+      }
+    }
+    return token ? "token" : "unticked";
   }
 
   form.addEventListener("submit", function (event) {
@@ -78,6 +122,9 @@
       return;
     }
     if (!tokenInput) {
+      if (checkbox) {
+        report(checkboxState());
+      }
       sending = true;
       return; // v2 or no captcha: a normal submission.
     }
@@ -85,32 +132,50 @@
     sending = true;
     button.disabled = true;
     var done = false;
-    function finish(token) {
+    var deadline = Date.now() + WAIT_MS;
+    function finish(token, state) {
       if (done) {
         return;
       }
       done = true;
       tokenInput.value = token || "";
+      report(token ? "token" : state);
       send();
     }
-    // Never leave the reader waiting on Google.
-    window.setTimeout(function () { finish(""); }, 10000);
-    var grecaptcha = window.grecaptcha;
-    if (!grecaptcha || typeof grecaptcha.ready !== "function") {
-      finish("");
-      return;
+    function ask() {
+      var grecaptcha = window.grecaptcha;
+      try {
+        grecaptcha.ready(function () {
+          grecaptcha
+            .execute(tokenInput.getAttribute("data-sitekey"), {
+              action: tokenInput.getAttribute("data-action") || "comment",
+            })
+            .then(
+              function (token) { finish(token, "no-token"); },
+              function () { finish("", "error"); }
+            );
+        });
+      } catch (error) {
+        finish("", "error");
+      }
     }
-    try {
-      grecaptcha.ready(function () {
-        grecaptcha
-          .execute(tokenInput.getAttribute("data-sitekey"), {
-            action: tokenInput.getAttribute("data-action") || "comment",
-          })
-          .then(finish, function () { finish(""); });
-      });
-    } catch (error) {
-      finish("");
-    }
+    // Google's script may still be loading: wait for it, but never longer
+    // than WAIT_MS in all, and not at all once it has failed to load (the
+    // page's load event waits for async scripts, so once the document is
+    // complete without grecaptcha, the script is not coming).
+    (function waitForGoogle() {
+      if (done) {
+        return;
+      }
+      if (googleLoaded()) {
+        window.setTimeout(function () { finish("", "no-token"); }, deadline - Date.now());
+        ask();
+      } else if (scriptFailed || document.readyState === "complete" || Date.now() >= deadline) {
+        finish("", "no-script");
+      } else {
+        window.setTimeout(waitForGoogle, 100);
+      }
+    })();
   });
 
   // Back from the browser's page cache after posting: allow posting again.

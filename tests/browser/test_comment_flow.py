@@ -5,6 +5,7 @@ tests/playwright_fixtures.py; its server-side check is faked by ``fake_google``.
 """
 
 import re
+import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -12,6 +13,7 @@ from django.core.cache import cache
 
 from comments.models import Comment, DiscussionSettings
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.playwright_fixtures import RECAPTCHA_STUB
 
 pytestmark = [
     pytest.mark.browser,
@@ -142,19 +144,120 @@ def test_errors_keep_text_and_focus_first_invalid_field(page, article):
     assert not Comment.objects.filter(body="Words worth keeping.").exists()
 
 
-def test_without_javascript_the_comment_is_kept_and_shown_to_its_author(
-    new_context, article, fake_google
+def test_without_javascript_the_comment_is_held_and_shown_to_its_author(
+    new_context, article, fake_google, mailoutbox
 ):
+    moderators = DiscussionSettings.load()
+    moderators.moderator_emails = "ed@example.org"
+    moderators.save()
     page = new_context(java_script_enabled=False).new_page()
     ada = Comment.objects.get(author_name="Ada Approved")
     page.goto(f"{article.get_absolute_url()}?replytocom={ada.pk}")
     assert page.locator(f"#comment-{ada.pk} #respond").count() == 1
     post_comment(page, "No script here.", "Noscript Reader", "ns@example.org")
     comment = Comment.objects.get(body="No script here.")
-    assert comment.status == Comment.Status.SPAM  # no token: kept, not queued
+    # No token, but no JavaScript ran: held for a moderator, not filed as spam.
+    assert comment.status == Comment.Status.PENDING
+    assert [str(reason) for reason in comment.hold_reasons.all()] == [
+        "No JavaScript",
+        "No approved comment yet from this name and email",  # the default policy
+    ]
     assert comment.parent == ada
     assert fake_google.requests == []
     assert "Your comment is awaiting moderation." in page.inner_text(f"#comment-{comment.pk}")
+    (message,) = mailoutbox
+    assert message.to == ["ed@example.org"]
+    assert "No JavaScript" in message.body
+
+
+def test_google_unreachable_the_comment_is_held_and_a_moderator_emailed(
+    new_context, article, fake_google, mailoutbox
+):
+    """Google blocked (a blocker, a firewall, an outage): no token, held, not spam."""
+    moderators = DiscussionSettings.load()
+    moderators.moderator_emails = "ed@example.org"
+    moderators.save()
+    context = new_context()
+    # Registered after the fixture's stand-in, so these win: Google is out of reach.
+    context.route("**/*google.com/**", lambda route: route.abort())
+    context.route("**/*gstatic.com/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(article.get_absolute_url())
+    assert page.evaluate("typeof window.grecaptcha") == "undefined"
+    page.fill("#id_comment", "Posted from behind a firewall.")
+    page.fill("#id_author", "Firewalled Reader")
+    page.fill("#id_email", "fw@example.org")
+    started = time.monotonic()
+    with page.expect_navigation(timeout=15_000):
+        page.click("button:has-text('Post Comment')")
+    # Sent at once: the page had loaded without Google's script, no 5-second wait.
+    assert time.monotonic() - started < 4
+    comment = Comment.objects.get(body="Posted from behind a firewall.")
+    assert comment.status == Comment.Status.PENDING
+    assert [str(reason) for reason in comment.hold_reasons.all()] == [
+        "Captcha unavailable in the browser: Google's script did not load",
+        "No approved comment yet from this name and email",  # the default policy
+    ]
+    assert fake_google.requests == []
+    assert "Your comment is awaiting moderation." in page.inner_text(f"#comment-{comment.pk}")
+    (message,) = mailoutbox
+    assert "Captcha unavailable in the browser" in message.body
+    assert "Posted from behind a firewall." in message.body
+
+
+def test_google_script_that_never_gives_a_token_posts_within_a_few_seconds(
+    new_context, article, fake_google
+):
+    context = new_context()
+    # Google's script loads but its second half (from gstatic.com) never does.
+    context.route(
+        "**/recaptcha/**",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/javascript",
+            body="window.grecaptcha = {ready: function () {}, execute: function () {}};",
+        ),
+    )
+    page = context.new_page()
+    page.goto(article.get_absolute_url())
+    page.fill("#id_comment", "Google hung.")
+    page.fill("#id_author", "Patient Reader")
+    page.fill("#id_email", "patient@example.org")
+    started = time.monotonic()
+    with page.expect_navigation(timeout=15_000):
+        page.click("button:has-text('Post Comment')")
+    assert 4 <= time.monotonic() - started < 10
+    comment = Comment.objects.get(body="Google hung.")
+    assert comment.status == Comment.Status.PENDING
+    assert str(comment.hold_reasons.first()) == (
+        "Captcha unavailable in the browser: Google's script gave no token in time"
+    )
+
+
+def test_recaptcha_v2_unticked_box_is_an_error_beside_it_with_the_text_kept(
+    new_context, article, fake_google, settings
+):
+    settings.RECAPTCHA_VERSION = 2
+    context = new_context()
+    # Google's checkbox shown but not ticked: its textarea is empty.
+    context.route(
+        "**/recaptcha/**",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/javascript",
+            body=RECAPTCHA_STUB.replace('"browser-token-v2"', '""'),
+        ),
+    )
+    page = context.new_page()
+    page.goto(article.get_absolute_url())
+    post_comment(page, "I forgot the box.", "Vee Two", "v2@example.org")
+    assert page.input_value("#id_comment") == "I forgot the box."
+    error = page.locator(".comment-form-captcha #id_captcha_error")
+    assert error.inner_text() == "Please tick “I’m not a robot” and press “Post Comment” again."
+    # The message takes the focus (and the screen), right under the box to tick.
+    assert page.evaluate("document.activeElement.id") == "id_captcha_error"
+    assert not Comment.objects.filter(body="I forgot the box.").exists()
+    assert fake_google.requests == []
 
 
 def test_recaptcha_v2_checkbox(page, article, fake_google, settings):

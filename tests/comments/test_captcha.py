@@ -83,6 +83,7 @@ def test_wrong_action_is_refused(client, article, fake_google):
 
 
 def test_missing_token_is_kept_as_spam_and_author_sees_notice(client, article, fake_google):
+    """A raw POST: no token, no word from our script, no <noscript> marker."""
     response = post(client, article, captcha="")
     comment = Comment.objects.get()
     assert response.status_code == 302
@@ -92,7 +93,9 @@ def test_missing_token_is_kept_as_spam_and_author_sees_notice(client, article, f
     assert fake_google.requests == []  # nothing to ask Google about
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'id="comment-{comment.pk}"' in html
-    assert "Your comment is awaiting moderation." in html
+    # Told the truth: it is in the spam folder, not the moderation queue.
+    assert "Your comment was caught by the spam filter and is not published." in html
+    assert "awaiting moderation" not in html
 
 
 def test_token_field_absent_from_post_counts_as_missing(client, article, fake_google):

@@ -7,10 +7,11 @@ The page cache is off here so that the views themselves are measured.
 """
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 
-from comments import cookies
+from comments import cookies, counting
 from comments.models import Comment, DiscussionSettings
 from posts.models import SiteSettings
 from tests.comments.conftest import CHANGELIST, held
@@ -27,9 +28,13 @@ from tests.query_budget import assert_budget
 pytestmark = pytest.mark.django_db
 
 # The comments' own screens. Both measured when pinned; the tests had only
-# asserted that the count does not grow.
-MODERATION_QUEUE_BUDGET = 8  # pending comments, for a superuser
-ALL_COMMENTS_BUDGET = 10  # ?status=all, for a member of the Moderators group
+# asserted that the count does not grow. Each is: the session, the user (and
+# the group's permissions), the status filter's exact counts (one UNION), the
+# approved count (bounded), the paginator's bounded count, the page of
+# comments and their hold reasons. On PostgreSQL with more approved comments
+# than comments.counting.COUNT_LIMIT, one more: the table's row estimate.
+MODERATION_QUEUE_BUDGET = 7  # pending comments, for a superuser
+ALL_COMMENTS_BUDGET = 9  # ?status=all, for a member of the Moderators group
 
 
 @pytest.fixture(autouse=True)
@@ -179,3 +184,49 @@ def test_changelist_of_all_statuses_same_queries_for_10_and_500_rows(moderator_c
     assert_budget(
         moderator_client, CHANGELIST + "?status=all", ALL_COMMENTS_BUDGET, add_480_pending
     )
+
+
+def test_changelist_above_the_count_limit_same_queries_for_20_and_500_rows(
+    moderator_client, monkeypatch
+):
+    """Above comments.counting.COUNT_LIMIT, PostgreSQL adds its row estimate: one query."""
+    monkeypatch.setattr(counting, "COUNT_LIMIT", 10)
+    article = ArticleFactory()
+
+    def add_approved(count):
+        Comment.objects.bulk_create(
+            Comment(article=article, author_name=f"R{i}", body=f"Bulk {i}", status="approved")
+            for i in range(count)
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE comments_comment")  # the estimate's statistics
+
+    add_approved(20)
+    estimate = 1 if connection.vendor == "postgresql" else 0
+    [html, _] = assert_budget(
+        moderator_client,
+        CHANGELIST + "?status=all",
+        ALL_COMMENTS_BUDGET + estimate,
+        lambda: add_approved(480),
+    )
+    assert "more than 10 comments" in html
+
+
+# The admin index: the number of comments awaiting moderation, from its partial index.
+ADMIN_INDEX_BUDGET = 6  # for a member of the Moderators group
+
+
+def test_admin_index_same_queries_for_2_and_500_pending(moderator_client):
+    article = ArticleFactory()
+    held(article)
+    held(article)
+
+    def add_498_pending():
+        Comment.objects.bulk_create(
+            Comment(article=article, author_name=f"R{i}", body=f"Held {i}", status="pending")
+            for i in range(498)
+        )
+
+    _, html = assert_budget(moderator_client, "/admin/", ADMIN_INDEX_BUDGET, add_498_pending)
+    assert "<strong>500</strong> comments awaiting moderation" in html

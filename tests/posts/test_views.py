@@ -293,7 +293,8 @@ class TestPages:
         local = timezone.localtime(published["first"].pub_date)
         response = client.get(f"/{local.year}/")
         assert response.status_code == 200
-        assert "Turnout Is a Year-Round Job" in response.content.decode()
+        # The year lists its months, each linking to the month's articles.
+        assert f'href="/{local.year}/{local.month:02d}/"' in response.content.decode()
         assert_accessible(response)
         response = client.get(f"/{local.year}/{local.month:02d}/")
         assert response.status_code == 200
@@ -331,7 +332,7 @@ class TestPages:
         text = response.content.decode()
         assert "User-agent: *" in text
         assert "Disallow: /admin/" in text
-        assert "Sitemap: http://testserver/sitemap.xml" in text
+        assert "Sitemap: http://testserver/sitemap.xml" in text  # The sitemap index.
 
     def test_404_page_is_styled(self, client):
         response = client.get("/no/such/page/")
@@ -504,12 +505,23 @@ class TestFeeds:
         assert "<script" not in description and "javascript:" not in description
 
 
+def sitemap_locations(client):
+    """Every URL of every section listed by the sitemap index."""
+    index = parse_xml(client.get("/sitemap.xml").content)
+    locations = set()
+    for section in index.findall("sm:sitemap/sm:loc", SITEMAP_NS):
+        response = client.get(section.text.removeprefix("http://testserver"))
+        assert response.status_code == 200, section.text
+        root = parse_xml(response.content)
+        locations |= {e.text for e in root.findall("sm:url/sm:loc", SITEMAP_NS)}
+    return locations
+
+
 class TestSitemap:
     def test_lists_published_articles_and_their_groups(self, client, published):
         response = client.get("/sitemap.xml")
         assert response.status_code == 200
-        root = parse_xml(response.content)
-        locations = {e.text for e in root.findall("sm:url/sm:loc", SITEMAP_NS)}
+        locations = sitemap_locations(client)
         base = "http://testserver"
         assert locations == {
             f"{base}/",
@@ -523,9 +535,7 @@ class TestSitemap:
     def test_tags_with_only_unpublished_articles_are_left_out(self, client):
         TagFactory(slug="empty")
         ArticleFactory(status=Article.Status.DRAFT, tags=[TagFactory(slug="drafty")])
-        root = parse_xml(client.get("/sitemap.xml").content)
-        locations = {e.text for e in root.findall("sm:url/sm:loc", SITEMAP_NS)}
-        assert locations == {"http://testserver/"}
+        assert sitemap_locations(client) == {"http://testserver/"}
 
 
 def test_lists_show_approved_comment_counts_only(client):

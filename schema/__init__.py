@@ -1,0 +1,1 @@
+"""Schema operations the apps' migrations share; imports no app."""
