@@ -23,6 +23,7 @@ from posts.search import (
     has_phrase,
     newest_matches,
     search_query,
+    title_matches,
 )
 from singletons.models import SingleRowModel
 
@@ -196,12 +197,13 @@ class ArticleQuerySet(models.QuerySet):
         Articles matching ``query`` (websearch syntax: words, "a phrase", or,
         -word), best first. On PostgreSQL (posts.search): of the articles whose
         stored search vector has all the words (GIN index), the RANKED_MATCHES
-        newest, ranked by relevance (title above dek above body) then newest
-        first; a quoted phrase is looked for among those. Their ids are read at
-        once (one query), so that counting and paginating read no more than
-        those; ``more_matches`` on the result tells whether more articles have
-        the words. On other databases: every word found in the title, dek or
-        body, newest first.
+        newest, and when more have them the RANKED_MATCHES newest whose title
+        has them all, ranked by relevance (title above dek above body) then
+        newest first; a quoted phrase is looked for among those. Their ids are
+        read at once (one query, two with the titles), so that counting and
+        paginating read no more than those; ``more_matches`` on the result
+        tells whether more articles have the words. On other databases: every
+        word found in the title, dek or body, newest first.
         """
         words = query.split()
         if not words:
@@ -209,7 +211,11 @@ class ArticleQuerySet(models.QuerySet):
         if connections[self.db].vendor == "postgresql":
             newest = newest_matches(self, query)
             full_query = search_query(query)
-            matches = self.filter(pk__in=newest[:RANKED_MATCHES])
+            candidates = set(newest[:RANKED_MATCHES])
+            if len(newest) > RANKED_MATCHES:
+                # Older articles whose title has the words are ranked too.
+                candidates.update(title_matches(self, query))
+            matches = self.filter(pk__in=candidates)
             if has_phrase(query):
                 matches = matches.filter(search_vector=full_query)
             matches = matches.annotate(rank=SearchRank(F("search_vector"), full_query)).order_by(

@@ -24,10 +24,11 @@ CONFIG = "english"
 # reader's query; the rest is dropped, with a note on the page.
 MAX_QUERY_CHARACTERS = 200
 MAX_QUERY_TERMS = 10
-# PostgreSQL ranks the newest RANKED_MATCHES articles having all the words, best
-# first. Ranking (and checking a quoted phrase) reads each one's stored vector,
-# kilobytes out of line: doing so for every match of a common word (tens of
-# thousands) would take seconds.
+# PostgreSQL ranks the newest RANKED_MATCHES articles having all the words (and
+# the newest RANKED_MATCHES whose title has them all), best first. Ranking (and
+# checking a quoted phrase) reads each one's stored vector, kilobytes out of
+# line: doing so for every match of a common word (tens of thousands) would
+# take seconds.
 RANKED_MATCHES = 200
 # A quoted phrase ("working class voters") with the minus sign negating it, if
 # any, as websearch_to_tsquery() reads them.
@@ -157,4 +158,29 @@ def newest_matches(articles, query: str) -> list[int]:
         .filter(search_vector=words)
         .order_by("-pub_date", "-id")
         .values_list("pk", flat=True)[: RANKED_MATCHES + 1]
+    )
+
+
+def title_document() -> SearchVector:
+    """
+    An article's title as a search document: the expression of the title's GIN
+    index (posts migration 0007), which the query must repeat to use it.
+    """
+    return SearchVector("title", config=CONFIG)
+
+
+def title_matches(articles, query: str) -> list[int]:
+    """
+    The ids of the RANKED_MATCHES newest of ``articles`` whose title has all
+    the words of ``query``, newest first: an older article about exactly what
+    was asked is ranked too, however many newer ones mention the words. One
+    query, on the title's GIN index or walking the articles newest first.
+    """
+    words = search_query(words_query(query)) if has_phrase(query) else search_query(query)
+    return list(
+        articles.prefetch_related(None)
+        .alias(title_document=title_document())
+        .filter(title_document=words)
+        .order_by("-pub_date", "-id")
+        .values_list("pk", flat=True)[:RANKED_MATCHES]
     )
