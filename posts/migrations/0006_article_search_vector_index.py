@@ -17,33 +17,7 @@ column on PostgreSQL: it must create it again the same way.
 
 from django.db import migrations
 
-INDEX = "posts_article_search_vector_gin"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        # A concurrent build that failed (or was canceled) leaves an INVALID
-        # index behind, which IF NOT EXISTS would keep: drop it first.
-        cursor.execute(
-            "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [INDEX]
-        )
-        row = cursor.fetchone()
-        if row and row[0]:
-            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
-        cursor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} "
-            "ON posts_article USING gin (search_vector) WITH (fastupdate = off)"
-        )
-        cursor.execute("ANALYZE posts_article (search_vector)")
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
+from schema.operations import CreateIndexOnPostgres
 
 
 class Migration(migrations.Migration):
@@ -54,5 +28,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_index, drop_index, elidable=False),
+        CreateIndexOnPostgres(
+            name="posts_article_search_vector_gin",
+            table="posts_article",
+            definition="USING gin (search_vector) WITH (fastupdate = off)",
+            analyze="search_vector",
+        ),
     ]

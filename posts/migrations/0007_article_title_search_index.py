@@ -10,32 +10,7 @@ the one the query compiles to, SearchVector("title", config="english").
 
 from django.db import migrations
 
-INDEX = "posts_article_title_search_gin"
-EXPRESSION = "to_tsvector('english'::regconfig, COALESCE(title, ''))"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        # A concurrent build that failed leaves an INVALID index: drop it first.
-        cursor.execute(
-            "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [INDEX]
-        )
-        row = cursor.fetchone()
-        if row and row[0]:
-            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
-        cursor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} "
-            f"ON posts_article USING gin (({EXPRESSION})) WITH (fastupdate = off)"
-        )
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
+from schema.operations import CreateIndexOnPostgres
 
 
 class Migration(migrations.Migration):
@@ -46,5 +21,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_index, drop_index, elidable=False),
+        CreateIndexOnPostgres(
+            name="posts_article_title_search_gin",
+            table="posts_article",
+            definition=(
+                "USING gin ((to_tsvector('english'::regconfig, COALESCE(title, ''))))"
+                " WITH (fastupdate = off)"
+            ),
+        ),
     ]
