@@ -391,3 +391,21 @@ class HoldReason(models.Model):
     def __str__(self):
         label = self.get_code_display()
         return f"{label}: {self.detail}" if self.detail else label
+
+
+class ModeratorVisit(models.Model):
+    """When a moderator last looked at the Spam folder: spam received after it counts as new."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_visit"
+    )
+    spam_seen_at = models.DateTimeField(
+        help_text="The last time this moderator opened the Spam view of the queue."
+    )
+
+    class Meta:
+        verbose_name = "moderator's last look"
+        verbose_name_plural = "moderators' last looks"
+
+    def __str__(self):
+        return f"{self.user} looked at spam on {self.spam_seen_at:%Y-%m-%d %H:%M}"
