@@ -10,8 +10,16 @@ its title, a commenter's name), loads each with wrk for a fixed time, posts
 comments through the real form (the reCAPTCHA verification answered by
 bench/fake_recaptcha.py over TLS), and records requests per second, p50 and
 p99 latency, SQL queries per request (X-Query-Count, added only when
-QUERY_COUNT_HEADER=1) and the workers' memory. Prints one table and writes
+QUERY_COUNT_HEADER=1), the workers' memory and how many workers gunicorn
+replaced during each load (``--max-requests``). Prints one table and writes
 bench/results/<timestamp>.json.
+
+``--wxr FILE`` loads a WordPress export (manage.py import_wordpress) as the
+data set instead of bench/seed.py's, and measures its most commented articles.
+``--proxy`` adds two modes: ``proxy``, the shipped site behind the shipped
+nginx configuration (deploy/nginx/strategist.conf, purged by the site), and
+``static``, the same nginx serving saved copies of the same pages as static
+files in the same run: the limit to compare with.
 """
 
 from __future__ import annotations
@@ -233,6 +241,19 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def workers_cpu_seconds(master: int) -> float:
+    """
+    CPU time used so far by the master's workers, those running and those
+    replaced (reaped: counted in the master's cutime and cstime).
+    """
+    try:
+        fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    reaped = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+    return reaped + cpu_seconds(worker_pids(master))
+
+
 def wrk(url: str, args, script: str, *script_args: str) -> dict:
     command = [
         "wrk",
@@ -269,6 +290,7 @@ def check_page(base_url: str, name: str, page: dict) -> dict:
         "queries_first": None,
         "queries_steady": int(headers.get("X-Query-Count", -1)),
         "page_cache": headers.get("X-Page-Cache", ""),
+        "front_cache": headers.get("X-Cache-Status", ""),
         "bytes": len(body.encode()),
     }
 
@@ -286,10 +308,9 @@ def measure_posting(base_url: str, args, server: str, form_page: str, server_pid
     # The form's signed timestamp must look like a person took time to type.
     time.sleep(args.post_delay)
     before = count_comments(server, args.database)
-    workers = worker_pids(server_pid)
-    cpu_before = cpu_seconds(workers)
+    cpu_before = workers_cpu_seconds(server_pid)
     result = wrk(action, args, "post.lua", str(template), cookie)
-    cpu_used = cpu_seconds(workers) - cpu_before
+    cpu_used = workers_cpu_seconds(server_pid) - cpu_before
     after = count_comments(server, args.database)
     stored = {s: after.get(s, 0) - before.get(s, 0) for s in after}
     total = sum(stored.values())
@@ -307,9 +328,69 @@ def measure_posting(base_url: str, args, server: str, form_page: str, server_pid
     return result
 
 
-def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
+def start_nginx(args, static_dir: Path) -> tuple[subprocess.Popen, str, str]:
+    """
+    The shipped nginx configuration in front of gunicorn (args.port), plus a
+    server for the static copies; returns (process, proxy URL, static URL).
+    """
+    sys.path.insert(0, str(BASE / "deploy" / "nginx"))
+    import render
+
+    prefix = RESULTS / "nginx"
+    shutil.rmtree(prefix, ignore_errors=True)
+    static_server = (
+        f"server {{ listen 127.0.0.1:{args.static_port}; root {static_dir}; "
+        "access_log off; location / { default_type text/html; } }"
+    )
+    config = render.standalone(
+        prefix,
+        extra_http=static_server,
+        listen=f"127.0.0.1:{args.proxy_port}",
+        purge_listen=f"127.0.0.1:{args.purge_port}",
+        upstream=f"127.0.0.1:{args.port}",
+        static_root=str(RESULTS / "static"),
+        media_root=str(RESULTS / "media"),
+        server_name="127.0.0.1 localhost",
+    )
+    # The access log of every cached request would be measured too: off.
+    text = config.read_text().replace(f"access_log {prefix}/logs/access.log;", "access_log off;")
+    config.write_text(text.replace("worker_processes 1;", "worker_processes auto;"))
+    process = subprocess.Popen(
+        ["nginx", "-p", str(prefix), "-c", str(config), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=(RESULTS / "nginx.log").open("w"),
+    )
+    return (
+        process,
+        f"http://127.0.0.1:{args.proxy_port}",
+        f"http://127.0.0.1:{args.static_port}",
+    )
+
+
+def measure(base_url: str, page: dict, args, master: int) -> dict:
+    """wrk on one page; CPU of the gunicorn workers and workers replaced meanwhile."""
+    cpu_before = workers_cpu_seconds(master) if master else 0.0
+    before = set(worker_pids(master)) if master else set()
+    load = wrk(base_url + page["path"], args, "report.lua")
+    # CPU the workers spent per request: unlike req/s, hardly affected by
+    # other programs competing for the machine. Replaced workers count too.
+    load["server_cpu_ms_per_request"] = (
+        round((workers_cpu_seconds(master) - cpu_before) * 1000 / max(load["requests"], 1), 2)
+        if master
+        else None
+    )
+    load["workers_replaced"] = len(set(worker_pids(master)) - before) if master else None
+    load["queries_per_request"] = (
+        round(load["queries_total"] / load["queries_counted"], 2)
+        if load["queries_counted"]
+        else None
+    )
+    return load
+
+
+def run_mode(mode: str, args, env_base: dict, pages: dict) -> list[dict]:
     env = dict(env_base)
-    if mode == "shipped":
+    if mode in ("shipped", "proxy"):
         env["REDIS_URL"] = args.redis_url
         subprocess.run(
             ["redis-cli", "-u", args.redis_url, "FLUSHDB"], check=True, capture_output=True
@@ -317,6 +398,18 @@ def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
     else:
         env["CACHE_DISABLED"] = "1"
     base_url = f"http://127.0.0.1:{args.port}"
+    nginx = None
+    if mode == "proxy":
+        env["FRONT_CACHE_NGINX_URL"] = f"http://127.0.0.1:{args.purge_port}"
+        env["SITE_URL"] = f"http://127.0.0.1:{args.proxy_port}"
+        static_dir = RESULTS / "static-copies"
+        shutil.rmtree(static_dir, ignore_errors=True)
+        static_dir.mkdir(parents=True)
+        nginx, base_url, static_url = start_nginx(args, static_dir)
+    recycling = []
+    if args.max_requests:
+        recycling = ["--max-requests", str(args.max_requests)]
+        recycling += ["--max-requests-jitter", str(args.max_requests_jitter)]
     server_log = (RESULTS / f"server-{mode}.log").open("w")
     server = subprocess.Popen(
         [
@@ -332,6 +425,7 @@ def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
             str(args.gunicorn_threads),
             "--log-level",
             "warning",
+            *recycling,
         ],
         env=env,
         cwd=BASE,
@@ -339,29 +433,24 @@ def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
         stderr=subprocess.STDOUT,
     )
     results: dict = {"mode": mode, "pages": {}, "server_log": str(server_log.name)}
+    extra: list[dict] = []
     try:
+        wait_for(f"http://127.0.0.1:{args.port}/robots.txt")
         wait_for(base_url + "/robots.txt")
         for name in PAGES:
             results["pages"][name] = check_page(base_url, name, pages[name])
         log(f"{mode}: pages checked")
-        workers = worker_pids(server.pid)
         for name in PAGES:
-            cpu_before = cpu_seconds(workers)
-            load = wrk(base_url + pages[name]["path"], args, "report.lua")
-            # CPU the workers spent per request: unlike req/s, hardly affected by
-            # other programs competing for the machine.
-            load["server_cpu_ms_per_request"] = round(
-                (cpu_seconds(workers) - cpu_before) * 1000 / max(load["requests"], 1), 2
-            )
-            load["queries_per_request"] = (
-                round(load["queries_total"] / load["queries_counted"], 2)
-                if load["queries_counted"]
-                else None
-            )
+            load = measure(base_url, pages[name], args, server.pid)
+            if results["pages"][name]["front_cache"] == "HIT":
+                # X-Query-Count is the one stored with the page by nginx.
+                load["queries_per_request"] = None
             results["pages"][name].update(load)
-            log(f"{mode}: {name} {load['rps']} req/s")
+            log(f"{mode}: {name} {load['rps']} req/s, {load['workers_replaced']} workers replaced")
         results["worker_rss_mb"] = [round(rss_mb(pid), 1) for pid in worker_pids(server.pid)]
-        if not args.skip_posting:
+        if mode == "proxy":
+            extra.append(measure_static(base_url, static_url, static_dir, args, pages))
+        if not args.skip_posting and mode != "proxy":
             results["posting"] = measure_posting(
                 base_url, args, args.server, pages["post_to"], server.pid
             )
@@ -374,6 +463,23 @@ def run_mode(mode: str, args, env_base: dict, pages: dict) -> dict:
         except subprocess.TimeoutExpired:
             server.kill()
         server_log.close()
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(timeout=30)
+    return [results, *extra]
+
+
+def measure_static(proxy_url: str, static_url: str, directory: Path, args, pages: dict) -> dict:
+    """The same nginx serving a saved copy of each page as a file: the machine's limit."""
+    results: dict = {"mode": "static", "pages": {}}
+    for name in PAGES:
+        status, _, body, _ = fetch(proxy_url + pages[name]["path"])
+        file_name = f"{name}.html"
+        (directory / file_name).write_text(body)
+        copy = {"path": f"/{file_name}", "expect": pages[name]["expect"]}
+        results["pages"][name] = check_page(static_url, name, copy)
+        results["pages"][name].update(measure(static_url, copy, args, 0))
+        log(f"static: {name} {results['pages'][name]['rps']} req/s")
     return results
 
 
@@ -407,31 +513,39 @@ def prepare(args) -> tuple[dict, dict]:
         log(f"recreating database {args.database}")
         psql(args.server, f'DROP DATABASE IF EXISTS "{args.database}"')
         psql(args.server, f'CREATE DATABASE "{args.database}"')
-        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-        pages = json.loads(
-            run([PYTHON, "bench/seed.py"], env, capture_output=True, text=True).stdout.splitlines()[
-                -1
-            ]
-        )
+        # System checks are the test suite's job, not the benchmark's.
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0", "--skip-checks"], env)
+        if args.wxr:
+            log(f"importing {args.wxr}")
+            run(
+                [PYTHON, "manage.py", "import_wordpress", str(args.wxr.resolve()), "-v0"]
+                + ["--skip-checks"],
+                env,
+            )
+            seed = [PYTHON, "bench/seed.py", "--from-database"]
+        else:
+            seed = [PYTHON, "bench/seed.py"]
+        pages = json.loads(run(seed, env, capture_output=True, text=True).stdout.splitlines()[-1])
         (RESULTS / "pages.json").write_text(json.dumps(pages))
     else:
         pages = json.loads((RESULTS / "pages.json").read_text())
-    # Comments are posted to an article of their own, so they change no page measured.
-    pages["post_to"] = subprocess.run(
-        [
-            PYTHON,
-            "-c",
-            "import os,sys;sys.path.insert(0,'.');"
-            "os.environ.setdefault('DJANGO_SETTINGS_MODULE','strategist.settings');"
-            "import django;django.setup();from posts.models import Article;"
-            "print(Article.objects.get(slug='essay-5').get_absolute_url())",
-        ],
-        env=env,
-        cwd=BASE,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    if "post_to" not in pages:
+        # Comments are posted to an article of their own, so they change no page measured.
+        pages["post_to"] = subprocess.run(
+            [
+                PYTHON,
+                "-c",
+                "import os,sys;sys.path.insert(0,'.');"
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE','strategist.settings');"
+                "import django;django.setup();from posts.models import Article;"
+                "print(Article.objects.get(slug='essay-5').get_absolute_url())",
+            ],
+            env=env,
+            cwd=BASE,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     log("collecting static files")
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     return env, pages
@@ -440,24 +554,33 @@ def prepare(args) -> tuple[dict, dict]:
 def table(report: dict) -> str:
     lines = [
         f"{'page':<13} {'mode':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'SQL/req':>8} {'CPU ms':>7} {'target':>7} {'met':>4}"
+        f"{'SQL/req':>8} {'CPU ms':>7} {'target':>7} {'met':>4} {'recycled':>8}"
     ]
+    static = next((m for m in report["modes"] if m["mode"] == "static"), None)
     for mode_result in report["modes"]:
         mode = mode_result["mode"]
-        column = 0 if mode == "shipped" else 1
         for name in PAGES:
             page = mode_result["pages"][name]
-            target = TARGETS.get(name, (None, None))[column]
+            if mode == "proxy" and static:
+                # Behind the proxy: at least half the static file's rate.
+                target = round(static["pages"][name]["rps"] / 2)
+            elif mode in ("shipped", "cold"):
+                target = TARGETS.get(name, (None, None))[0 if mode == "shipped" else 1]
+            else:
+                target = None
             met = "" if target is None else ("yes" if page["rps"] >= target else "NO")
             queries = page.get("queries_per_request")
+            cpu = page.get("server_cpu_ms_per_request")
+            replaced = page.get("workers_replaced")
             lines.append(
                 f"{name:<13} {mode:<8} {page['rps']:>8.0f} {page['p50_ms']:>8.1f} "
                 f"{page['p99_ms']:>8.1f} {'' if queries is None else queries:>8} "
-                f"{page.get('server_cpu_ms_per_request', ''):>7} {target or '':>7} {met:>4}"
+                f"{'' if cpu is None else cpu:>7} {target or '':>7} {met:>4} "
+                f"{'' if replaced is None else replaced:>8}"
             )
         posting = mode_result.get("posting")
         if posting:
-            target = TARGETS["posting"][column]
+            target = TARGETS["posting"][0 if mode == "shipped" else 1]
             met = "" if target is None else ("yes" if posting["accepted_per_s"] >= target else "NO")
             lines.append(
                 f"{'posting':<13} {mode:<8} {posting['accepted_per_s']:>8.0f} "
@@ -499,6 +622,21 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--modes", default="shipped,cold")
     parser.add_argument("--skip-posting", action="store_true")
+    parser.add_argument(
+        "--wxr", type=Path, help="load this WordPress export as the data set (import_wordpress)"
+    )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="also run behind the shipped nginx configuration, and nginx serving static copies",
+    )
+    parser.add_argument("--proxy-port", type=int, default=8180)
+    parser.add_argument("--purge-port", type=int, default=8181)
+    parser.add_argument("--static-port", type=int, default=8182)
+    parser.add_argument(
+        "--max-requests", type=int, default=0, help="gunicorn --max-requests (0: never recycle)"
+    )
+    parser.add_argument("--max-requests-jitter", type=int, default=0)
     parser.add_argument("--post-delay", type=float, default=4.0)
     parser.add_argument(
         "--keep-database", action="store_true", help="reuse the data set of the last run"
@@ -511,6 +649,11 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
+    module = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
+    if args.proxy and not (shutil.which("nginx") and module.exists()):
+        raise SystemExit(
+            "--proxy needs nginx: apt-get install -y nginx libnginx-mod-http-cache-purge"
+        )
 
     env, pages = prepare(args)
     cert, key = make_certificate(RESULTS / "tls")
@@ -528,15 +671,21 @@ def main() -> None:
                 "workers",
                 "worker_class",
                 "gunicorn_threads",
+                "max_requests",
+                "max_requests_jitter",
             )
         },
+        "data_set": str(args.wxr) if args.wxr else "bench/seed.py",
         "cpu_count": os.cpu_count(),
         "load_average_at_start": os.getloadavg(),
         "modes": [],
     }
+    modes = args.modes.split(",")
+    if args.proxy and "proxy" not in modes:
+        modes.append("proxy")
     try:
-        for mode in args.modes.split(","):
-            report["modes"].append(run_mode(mode, args, env, pages))
+        for mode in modes:
+            report["modes"].extend(run_mode(mode, args, env, pages))
     finally:
         fake.terminate()
         fake.wait(timeout=10)

@@ -150,6 +150,63 @@ def seed() -> dict:
     }
 
 
+def pages_from_database() -> dict:
+    """
+    The pages to load from whatever data is there (an imported WordPress
+    export): the two published articles with the most approved comments (the
+    busier as article_200, the other as article_50), the tag with the most articles, the home page
+    and the feed; comments are posted to a third article.
+    """
+    from django.db.models import Count, Q
+
+    from comments.models import Comment
+    from posts.models import Article, Tag
+
+    articles = list(
+        Article.objects.published()
+        .annotate(approved=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
+        .order_by("-approved", "-pub_date")[:3]
+    )
+    if len(articles) < 3:
+        raise SystemExit("The data set needs at least three published articles.")
+
+    def described(article) -> dict:
+        names = list(
+            Comment.objects.filter(article=article, status=Comment.Status.APPROVED)
+            .order_by("-pk")
+            .values_list("author_name", flat=True)[:1]
+        )
+        # The title as the page shows it (escaped), and a commenter's name.
+        expect = [escape(article.title)] + [escape(name) for name in names]
+        return {
+            "path": article.get_absolute_url(),
+            "expect": expect,
+            "note": f"{article.title} ({article.approved} approved comments)",
+        }
+
+    tag = Tag.objects.annotate(count=Count("articles")).order_by("-count", "pk").first()
+    newest = Article.objects.published().order_by("-pub_date").first()
+    # The busier of the two in the article_200 row.
+    fewer, more = sorted(articles[:2], key=lambda article: article.approved)
+    return {
+        "home": {"path": "/", "expect": [escape(newest.title)]},
+        "article_50": described(fewer),
+        "article_200": described(more),
+        "tag": {"path": tag.get_absolute_url(), "expect": [escape(tag.name)]},
+        "feed": {"path": "/feed/", "expect": ["<rss"]},
+        "post_to": articles[2].get_absolute_url(),
+    }
+
+
+def escape(text: str) -> str:
+    from django.utils.html import escape as html_escape
+
+    return str(html_escape(text))
+
+
 if __name__ == "__main__":
     setup_django()
-    print(json.dumps(seed()))
+    if "--from-database" in sys.argv[1:]:
+        print(json.dumps(pages_from_database()))
+    else:
+        print(json.dumps(seed()))

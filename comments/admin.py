@@ -1,9 +1,13 @@
 """
 The moderators' queue: WordPress's Comments screen in the Django admin.
 
-It opens on pending comments, newest first. Approving, marking spam, trashing
-and restoring (bulk actions and the one-click row buttons) require the
-"moderate comments" permission and go through CommentQuerySet's methods.
+It opens on pending comments, newest first, each comment one block: its
+author, then its text as readers see it with the article and what it answers,
+and the row actions under it. Approving, marking spam, trashing and restoring
+(bulk actions, the one-click row buttons, Undo) require the "moderate
+comments" permission and go through CommentQuerySet's methods. The row
+actions, Reply and Quick edit answer the queue's script
+(comments/static/comments/admin/queue.js) with JSON, and work without it.
 """
 
 from functools import partial
@@ -17,21 +21,29 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect, JsonResponse, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from comments.counting import QueuePaginator, status_counts
+from comments.counting import NEW_SPAM, QueuePaginator, moderator_counts, status_counts
 from comments.dashboard import dashboard_view
-from comments.models import Comment, DiscussionSettings, HoldReason
+from comments.models import Comment, DiscussionSettings, HoldReason, ModeratorVisit
 from comments.privacy_admin import PERSONAL_DATA_ACTIONS
-from posts.models import Article, SiteSettings
+from comments.render import NOTICES, render_comment
+from comments.templatetags.comments_admin import remember_counts
+from comments.threads import build_thread
+from posts.context_processors import site as site_context
+from posts.models import Article
 from singletons.admin import SingleRowAdmin
 
 
@@ -46,14 +58,20 @@ class StatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [*Comment.Status.choices, (self.ALL, "All")]
 
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.request = request
+
     def choices(self, changelist):
         """
         Each status with its number of comments, as WordPress shows "Pending (3)":
         exact, but "about 1.8 million" for approved and all on a large site
-        (comments.counting.status_counts).
+        (comments.counting.status_counts, counted once by CommentAdmin.changelist_view).
         """
         current = self.value() or self.default
-        counts = status_counts(changelist.queryset.db)
+        counts = getattr(self.request, "comment_status_counts", None) or status_counts(
+            changelist.queryset.db
+        )
         for lookup, title in self.lookup_choices:
             yield {
                 "selected": current == lookup,
@@ -177,55 +195,87 @@ class ReplyForm(forms.Form):
     )
 
 
+class QuickEditForm(forms.ModelForm):
+    """The queue's Quick edit: who wrote it, the text, and the status."""
+
+    status = forms.ChoiceField(choices=Comment.Status.choices, help_text="Where the comment is.")
+
+    class Meta:
+        model = Comment
+        fields = ["author_name", "author_email", "author_url", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        field_classes = {"author_url": partial(forms.URLField, assume_scheme="https")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].initial = self.instance.status
+
+
 # Row action URL name -> (Comment method, past tense for the message).
 ROW_ACTION_METHODS = {
     "approve": ("approve", "approved"),
     "unapprove": ("unapprove", "unapproved"),
     "spam": ("mark_spam", "marked as spam"),
-    "trash": ("trash", "moved to the trash"),
+    "trash": ("trash", "moved to the Trash"),
     "restore": ("restore", "restored"),
 }
-# The buttons shown for each status, as on WordPress's Comments screen.
+# What undoes each row action (the keyboard's "u" and the Undo after Spam and Trash).
+UNDO_ACTION = {
+    "approve": "unapprove",
+    "unapprove": "approve",
+    "spam": "restore",
+    "trash": "restore",
+}
+# The buttons shown for each status, as on WordPress's Comments screen; "delete"
+# (Delete permanently) only for those who may delete comments.
 ROW_ACTIONS = {
     Comment.Status.PENDING: [("approve", "Approve"), ("spam", "Spam"), ("trash", "Trash")],
     Comment.Status.APPROVED: [("unapprove", "Unapprove"), ("spam", "Spam"), ("trash", "Trash")],
-    Comment.Status.SPAM: [("restore", "Not spam"), ("trash", "Trash")],
-    Comment.Status.TRASH: [("restore", "Restore")],
+    Comment.Status.SPAM: [("restore", "Not spam"), ("delete", "Delete permanently")],
+    Comment.Status.TRASH: [("restore", "Restore"), ("delete", "Delete permanently")],
 }
+# The row action URLs that are not the action's name.
+ROW_ACTION_PATHS = {"delete": "delete-permanently"}
+# The statuses whose comments have Reply and Quick edit (after Approve/Unapprove).
+EDITABLE_STATUSES = (Comment.Status.PENDING, Comment.Status.APPROVED)
+
+
+def comments_phrase(count: int, done: str) -> str:
+    """ "1 comment approved.", "2 comments approved." """
+    return ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", count) % {
+        "count": count,
+        "done": done,
+    }
+
+
+def wants_json(request) -> bool:
+    """The queue's script asks for JSON (Accept: application/json); a form post does not."""
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = [
-        "excerpt",
-        "author_name",
-        "author_email",
-        "website",
-        "ip_address",
-        "article_link",
-        "parent_excerpt",
-        "reasons",
-        "captcha_score",
-        "approved_count",
-        "submitted",
-        "status",
-        "row_actions",
-    ]
-    list_display_links = ["excerpt"]
+    # WordPress's Comments screen: the author, the comment as one block (its
+    # article, what it answers, the text and the row actions under it), the time.
+    list_display = ["author_column", "comment_column", "submitted"]
+    list_display_links = None
     list_filter = [StatusFilter, ReasonFilter, ArticleFilter]
     list_select_related = ["article", "parent"]
     list_per_page = 20  # as WordPress's Comments screen
     # Millions of comments: the paginator counts at most COUNT_LIMIT of them, the
     # total is not counted, the status filter shows the counts (no facets), and
-    # only the orders an index serves are offered (newest or oldest first, status).
+    # only the orders an index serves are offered (newest or oldest first).
     paginator = QueuePaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    sortable_by = ["submitted", "status"]
+    sortable_by = ["submitted"]
     search_fields = ["body", "author_name", "author_email", "ip_address"]
     # A website typed without a scheme is https, as on the reader's form.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     ordering = ["-submitted", "-id"]
+    # One link to the comment on the site: ours (the public page, or the staff
+    # view of a held comment in place), not Django's "View on site" as well.
+    view_on_site = False
     readonly_fields = [
         "article",
         "parent",
@@ -303,22 +353,26 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_list_display(self, request):
         """
-        The columns, with the row actions for moderators only; the article's
-        link keeps this request's status, search and order.
+        The columns. The comment's block links its article to this list for
+        that article (keeping this request's status, search and order), and
+        carries the row actions this user may use.
         """
         query = request.GET.copy()
         for name in (PAGE_VAR, ERROR_FLAG):
             query.pop(name, None)
+        can = self.row_permissions(request)
 
-        @admin.display(description="article")
-        def article_link(obj):
-            return self.article_link(obj, query)
+        @admin.display(description="comment")
+        def comment_column(obj):
+            return self.comment_block(obj, query, can)
 
-        return [
-            article_link if name == "article_link" else name
-            for name in self.list_display
-            if name != "row_actions" or self.has_moderate_permission(request)
-        ]
+        return [comment_column if name == "comment_column" else name for name in self.list_display]
+
+    def row_permissions(self, request) -> dict[str, bool]:
+        return {
+            "moderate": self.has_moderate_permission(request),
+            "delete": self.has_delete_permission(request),
+        }
 
     def has_add_permission(self, request):
         # New comments come from readers, or as replies from a comment's page.
@@ -327,35 +381,69 @@ class CommentAdmin(admin.ModelAdmin):
     # Columns.
 
     @admin.display(description="comment")
-    def excerpt(self, obj):
-        return obj.excerpt
+    def comment_column(self, obj):
+        """The comment's block with no row actions (get_list_display() swaps in one per request)."""
+        return self.comment_block(obj)
 
-    @admin.display(description="website")
-    def website(self, obj):
-        url = obj.safe_author_url
-        if not url:
-            return obj.author_url or "—"
-        return format_html('<a href="{}" rel="nofollow noopener noreferrer">{}</a>', url, url)
+    @admin.display(description="author")
+    def author_column(self, obj):
+        """WordPress's author column: name, website, email, IP, approved comments by this email."""
+        return render_to_string("admin/comments/comment/queue_author.html", {"comment": obj})
 
-    @admin.display(description="article")
-    def article_link(self, obj, query=None):
+    def comment_block(self, obj, query=None, can=None) -> str:
         """
-        The article's title, showing this list for that article only (with the
-        other parameters of ``query``), then a link to the comment on the site.
+        The comment as one block: its status, article (the title filters this
+        list, then the public page, or the staff view of a held comment in
+        place), what it answers, the text as readers see it, why it was held,
+        and the row actions under it.
         """
         query = QueryDict(mutable=True) if query is None else query.copy()
         query[ArticleFilter.parameter_name] = obj.article_id
-        return format_html(
-            '<a href="?{}" title="Only this article’s comments">{}</a>'
-            ' <a href="{}" class="on-site">(on the site)</a>',
-            query.urlencode(),
-            obj.article.title,
-            obj.get_absolute_url(),
+        can = can or {"moderate": False, "delete": False}
+        # One reverse() a row, not one an action: the row-action URLs are siblings
+        # of .../<pk>/change/ (see get_urls()).
+        change = reverse("admin:comments_comment_change", args=[obj.pk])
+        comment_url = change.removesuffix("change/")
+        buttons = []
+        if can["moderate"]:
+            for action, label in ROW_ACTIONS[obj.status]:
+                if action == "delete" and not can["delete"]:
+                    continue
+                url = f"{comment_url}{ROW_ACTION_PATHS.get(action, action)}/"
+                buttons.append({"action": action, "label": label, "url": url})
+        held = not obj.is_approved()
+        article_url = obj.article.get_absolute_url()
+        return render_to_string(
+            "admin/comments/comment/queue_comment.html",
+            {
+                "comment": obj,
+                "held": held,
+                "status_label": obj.get_status_display(),
+                "filter_url": f"?{query.urlencode()}",
+                "public_url": article_url if held else f"{article_url}#comment-{obj.pk}",
+                "in_place_url": f"{comment_url}in-place/" if held else "",
+                "parent": obj.parent if obj.parent_id else None,
+                "parent_url": f"{comment_url.removesuffix(f'{obj.pk}/')}{obj.parent_id}/change/",
+                "text": self.text_as_readers_see_it(obj),
+                "reasons": list(obj.hold_reasons.all()),
+                "first_buttons": buttons[:1],
+                "other_buttons": buttons[1:],
+                "editable": can["moderate"] and obj.status in EDITABLE_STATUSES,
+                "reply_url": f"{comment_url}reply/",
+                "quick_edit_url": f"{comment_url}quick-edit/",
+                "change_url": change,
+            },
         )
 
-    @admin.display(description="in reply to")
-    def parent_excerpt(self, obj):
-        return obj.parent.excerpt if obj.parent_id and obj.parent else "—"
+    @staticmethod
+    def text_as_readers_see_it(obj) -> SafeString:
+        """
+        The sanitized HTML made when the comment was saved; the plain text,
+        escaped, for a row written without it (a bulk insert).
+        """
+        if obj.body_html:
+            return mark_safe(obj.body_html)  # noqa: S308 (sanitized when saved)
+        return mark_safe(linebreaks(obj.body, autoescape=True))  # noqa: S308 (escaped)
 
     @admin.display(description="reasons held")
     def reasons(self, obj):
@@ -364,56 +452,54 @@ class CommentAdmin(admin.ModelAdmin):
             return "—"
         return format_html_join("", "<div>{}</div>", ((str(reason),) for reason in reasons))
 
-    @admin.display(description="approved comments by this email", ordering="author_approved_count")
-    def approved_count(self, obj):
-        return obj.author_approved_count
-
-    @admin.display(description="")
-    def row_actions(self, obj):
-        """
-        WordPress's row actions for the comment's status. The buttons POST the
-        changelist form (with its CSRF token) to the row-action URLs; Reply and
-        Edit are links.
-        """
-        # One reverse() a row, not five: the row-action URLs are siblings of
-        # .../<pk>/change/ (see get_urls()).
-        change = reverse("admin:comments_comment_change", args=[obj.pk])
-        comment_url = change.removesuffix("change/")
-        buttons = format_html_join(
-            " ",
-            '<button type="submit" class="button" formmethod="post" formaction="{}"'
-            " formnovalidate>{}</button>",
-            ((f"{comment_url}{action}/", label) for action, label in ROW_ACTIONS[obj.status]),
-        )
-        if obj.status not in (Comment.Status.PENDING, Comment.Status.APPROVED):
-            return buttons
-        return format_html(
-            '{} <a href="{}">Reply</a> <a href="{}">Edit</a>',
-            buttons,
-            f"{comment_url}reply/",
-            change,
-        )
-
     @admin.display(description="as readers see it")
     def body_html_preview(self, obj):
-        return format_html('<div class="comment-preview">{}</div>', obj.body_html) if obj else ""
+        if not obj:
+            return ""
+        return format_html(
+            '<div class="comment-preview comment-content">{}</div>',
+            self.text_as_readers_see_it(obj),
+        )
 
     # Bulk actions.
+
+    def _undo_message(self, request, comments: list[int], text: str, back: str = "") -> SafeString:
+        """
+        ``text`` with an Undo button (a POST form) restoring these comments,
+        then returning to ``back`` (by default this page).
+        """
+        return format_html(
+            '{} <form method="post" action="{}" class="queue-undo-form">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}'
+            '<input type="hidden" name="next" value="{}">'
+            '<button type="submit" class="button queue-undo">Undo</button></form>',
+            text,
+            reverse("admin:comments_comment_undo"),
+            get_token(request),
+            format_html_join(
+                "", '<input type="hidden" name="ids" value="{}">', ((pk,) for pk in comments)
+            ),
+            back or request.get_full_path(),
+        )
 
     @admin.action(permissions=["moderate"], description="Approve selected comments")
     def approve(self, request, queryset):
         count = queryset.approve(by=request.user)
-        self.message_user(request, f"{count} comment(s) approved.", messages.SUCCESS)
+        self.message_user(request, comments_phrase(count, "approved"), messages.SUCCESS)
 
     @admin.action(permissions=["moderate"], description="Mark selected comments as spam")
     def mark_spam(self, request, queryset):
-        count = queryset.mark_spam()
-        self.message_user(request, f"{count} comment(s) marked as spam.", messages.SUCCESS)
+        ids = list(queryset.exclude(status=Comment.Status.SPAM).values_list("pk", flat=True))
+        count = Comment.objects.filter(pk__in=ids).mark_spam()
+        text = comments_phrase(count, "marked as spam")
+        self.message_user(request, self._undo_message(request, ids, text), messages.SUCCESS)
 
-    @admin.action(permissions=["moderate"], description="Move selected comments to the trash")
+    @admin.action(permissions=["moderate"], description="Move selected comments to the Trash")
     def move_to_trash(self, request, queryset):
-        count = queryset.trash()
-        self.message_user(request, f"{count} comment(s) moved to the trash.", messages.SUCCESS)
+        ids = list(queryset.exclude(status=Comment.Status.TRASH).values_list("pk", flat=True))
+        count = Comment.objects.filter(pk__in=ids).trash()
+        text = comments_phrase(count, "moved to the Trash")
+        self.message_user(request, self._undo_message(request, ids, text), messages.SUCCESS)
 
     @admin.action(
         permissions=["moderate"],
@@ -421,9 +507,9 @@ class CommentAdmin(admin.ModelAdmin):
     )
     def restore(self, request, queryset):
         count = queryset.restore()
-        self.message_user(request, f"{count} comment(s) restored.", messages.SUCCESS)
+        self.message_user(request, comments_phrase(count, "restored"), messages.SUCCESS)
 
-    # One-click row actions and replies.
+    # One-click row actions, undo, replies, quick edit, the staff view in place.
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -437,7 +523,20 @@ class CommentAdmin(admin.ModelAdmin):
                 )
                 for action in ROW_ACTION_METHODS
             ),
+            # Not "<pk>/delete/": that is Django's confirmation page.
+            path(
+                "<int:pk>/delete-permanently/",
+                wrap(self.delete_permanently_view),
+                name="comments_comment_delete_permanently",
+            ),
+            path("undo/", wrap(self.undo_view), name="comments_comment_undo"),
             path("<int:pk>/reply/", wrap(self.reply_view), name="comments_comment_reply"),
+            path(
+                "<int:pk>/quick-edit/",
+                wrap(self.quick_edit_view),
+                name="comments_comment_quick_edit",
+            ),
+            path("<int:pk>/in-place/", wrap(self.in_place_view), name="comments_comment_in_place"),
             path(
                 "dashboard/",
                 wrap(partial(dashboard_view, model_admin=self)),
@@ -452,13 +551,38 @@ class CommentAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
+        """
+        The queue. Opening its Spam view records the moderator's visit (the
+        new-spam count starts again); the status filter's counts, made once,
+        also give the navigation its pending and new-spam counts.
+        """
+        looking = request.method == "GET" and self.has_view_permission(request)
+        status = request.GET.get(StatusFilter.parameter_name)
+        if looking and status == Comment.Status.SPAM:
+            now = timezone.now()
+            # One UPDATE; the first visit also an INSERT.
+            if not ModeratorVisit.objects.filter(user=request.user).update(spam_seen_at=now):
+                ModeratorVisit.objects.create(user=request.user, spam_seen_at=now)
+        if looking:
+            counts = status_counts(Comment.objects.db, new_spam_for=request.user.pk)
+            pending = int(counts[Comment.Status.PENDING].replace(",", ""))
+            remember_counts(request, pending, counts[NEW_SPAM])
+            request.comment_status_counts = counts
+        extra_context = {
+            **(extra_context or {}),
+            "can_moderate": self.has_moderate_permission(request),
+        }
         response = super().changelist_view(request, extra_context)
         if getattr(response, "context_data", None) and "media" in response.context_data:
             # The article filter's autocomplete, and the script that shows and submits it
-            # (after Django's autocomplete.js, which sets select2 up).
+            # (after Django's autocomplete.js, which sets select2 up); the queue's script.
             response.context_data["media"] += ArticleSelect(self.admin_site).media + forms.Media(
-                js=["admin/js/autocomplete.js", "comments/admin/article_filter.js"],
-                css={"screen": ["comments/admin/article_filter.css"]},
+                js=[
+                    "admin/js/autocomplete.js",
+                    "comments/admin/article_filter.js",
+                    "comments/admin/queue.js",
+                ],
+                css={"screen": ["comments/admin/article_filter.css", "comments/admin/queue.css"]},
             )
         return response
 
@@ -494,38 +618,125 @@ class CommentAdmin(admin.ModelAdmin):
             }
         )
 
-    def _back(self, request):
+    def _back_url(self, request) -> str:
+        """Where a row action returns: ``next`` or the page it came from, on this site only."""
         target = request.POST.get("next") or request.headers.get("referer", "")
         if target and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            return HttpResponseRedirect(target)
-        return redirect("admin:comments_comment_changelist")
+            return target
+        return reverse("admin:comments_comment_changelist")
+
+    def _back(self, request):
+        return HttpResponseRedirect(self._back_url(request))
+
+    def _row_json(self, request, pk: int, message: str, **extra) -> JsonResponse:
+        """The queue script's answer: the message and the comment's row cells as they are now."""
+        comment = self.get_queryset(request).filter(pk=pk).first()
+        query = QueryDict(request.POST.get("list_query", "").lstrip("?"), mutable=True)
+        for name in (PAGE_VAR, ERROR_FLAG):
+            query.pop(name, None)
+        row = {}
+        if comment is not None:
+            row = {
+                "status": comment.status,
+                "author": self.author_column(comment),
+                "comment": self.comment_block(comment, query, self.row_permissions(request)),
+            }
+        # The navigation's counts, changed by the action (one query).
+        counts = moderator_counts(request.user.pk, Comment.objects.db)
+        return JsonResponse(
+            {
+                "message": message,
+                "pending": counts.get(Comment.Status.PENDING, 0),
+                "new_spam": counts.get(NEW_SPAM, 0),
+                **row,
+                **extra,
+            }
+        )
 
     @method_decorator(require_POST)
     def row_action_view(self, request, pk, action):
-        """One comment's row action (see ROW_ACTION_METHODS), then back to the list."""
+        """
+        One comment's row action (see ROW_ACTION_METHODS), then back to the
+        list; Spam and Trash say so with an Undo button. The queue's script
+        gets JSON: the message, the row as it is now and how to undo.
+        """
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         comment = get_object_or_404(Comment, pk=pk)
         method, done = ROW_ACTION_METHODS[action]
         getattr(comment, method)(*([request.user] if method == "approve" else []))
-        self.message_user(request, f"Comment by {comment.author_name} {done}.", messages.SUCCESS)
+        text = f"Comment by {comment.author_name} {done}."
+        if wants_json(request):
+            undo = UNDO_ACTION.get(action)
+            return self._row_json(
+                request,
+                pk,
+                text,
+                action=action,
+                undo_url=reverse(f"admin:comments_comment_{undo}", args=[pk]) if undo else "",
+            )
+        if action in ("spam", "trash"):
+            message = self._undo_message(request, [pk], text, self._back_url(request))
+            self.message_user(request, message, messages.SUCCESS)
+        else:
+            self.message_user(request, text, messages.SUCCESS)
+        return self._back(request)
+
+    @method_decorator(require_POST)
+    def undo_view(self, request):
+        """Undo Spam or Trash: the comments posted (ids) go back to their status before."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+        count = Comment.objects.filter(pk__in=ids).restore()
+        text = comments_phrase(count, "restored")
+        if wants_json(request):
+            return JsonResponse({"message": text, "count": count})
+        self.message_user(request, text, messages.SUCCESS)
+        return self._back(request)
+
+    @method_decorator(require_POST)
+    def delete_permanently_view(self, request, pk):
+        """WordPress's Delete permanently, for spam and trashed comments only."""
+        comment = get_object_or_404(Comment, pk=pk)
+        if not (
+            self.has_moderate_permission(request) and self.has_delete_permission(request, comment)
+        ):
+            raise PermissionDenied
+        if comment.status not in (Comment.Status.SPAM, Comment.Status.TRASH):
+            text = "Only spam and trashed comments are deleted permanently."
+            if wants_json(request):
+                return JsonResponse({"message": text}, status=400)
+            self.message_user(request, text, messages.ERROR)
+            return self._back(request)
+        self.log_deletions(request, [comment])
+        comment.delete()
+        text = f"Comment by {comment.author_name} deleted permanently."
+        if wants_json(request):
+            return JsonResponse({"message": text, "deleted": True})
+        self.message_user(request, text, messages.SUCCESS)
         return self._back(request)
 
     def reply_view(self, request, pk):
-        """Reply as the publication: approved at once, signed with the site's name."""
+        """
+        Reply as the publication: approved at once, signed with the site's
+        name, and the comment answered is approved. The queue's script posts
+        here from its in-place form and gets JSON.
+        """
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         parent = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
         form = ReplyForm(request.POST or None)
+        site_name = site_context(request)["site"].name
         if request.method == "POST" and form.is_valid():
             if not parent.is_approved():
                 parent.approve(by=request.user)
             reply = Comment(
                 article=parent.article,
                 parent=parent,
-                author_name=SiteSettings.load().name[:100],
+                author_name=site_name[:100],
                 body=form.cleaned_data["body"],
                 user=request.user,
                 status=Comment.Status.APPROVED,
@@ -533,20 +744,128 @@ class CommentAdmin(admin.ModelAdmin):
                 approved_by=request.user,
             )
             reply.save()
-            self.message_user(request, "Your reply is published.", messages.SUCCESS)
+            text = "Your reply is published."
+            if wants_json(request):
+                return self._row_json(request, parent.pk, text, reply_url=reply.get_admin_url())
+            self.message_user(request, text, messages.SUCCESS)
             return redirect("admin:comments_comment_change", reply.pk)
+        if request.method == "POST" and wants_json(request):
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Reply to {parent.author_name}",
             "opts": self.opts,
             "parent": parent,
             "form": form,
-            "site_name": SiteSettings.load().name,
+            "site_name": site_name,
         }
         return TemplateResponse(request, "admin/comments/comment/reply.html", context)
 
+    def quick_edit_view(self, request, pk):
+        """
+        Quick edit in the queue (name, email, website, text, status): GET gives
+        the fields as HTML for the queue's script, POST saves them (a new
+        status through the Comment's own status changes) and answers JSON; the
+        fields again with their errors when something is wrong. Without
+        JavaScript the comment's change page does the same.
+        """
+        if not self.has_moderate_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(Comment, pk=pk)
+        form = QuickEditForm(request.POST or None, instance=comment, prefix=f"quick-{pk}")
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            comment.move_to(form.cleaned_data["status"], by=request.user)
+            self.log_change(request, comment, [{"changed": {"fields": form.changed_data}}])
+            text = f"Comment by {comment.author_name} updated."
+            if wants_json(request):
+                return self._row_json(request, pk, text)
+            self.message_user(request, text, messages.SUCCESS)
+            return self._back(request)
+        if request.method == "POST" and not wants_json(request):
+            return redirect("admin:comments_comment_change", pk)
+        fields = render_to_string(
+            "admin/comments/comment/quick_edit.html", {"form": form, "comment": comment}
+        )
+        if request.method == "POST":
+            return JsonResponse(
+                {"fields": fields, "message": "Please correct the errors."}, status=400
+            )
+        return HttpResponse(fields)
+
+    def in_place_view(self, request, pk):
+        """
+        Staff only: the comment in place on its article, among the approved
+        comments, highlighted and marked "Not public" when it is held. Never
+        cached (admin_view) and never indexed.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+        article = comment.article
+        discussion = DiscussionSettings.load()
+        shown = Comment.objects.for_article_page(article, [comment.pk]).only(
+            "parent_id", "author_name", "author_url", "body_html", "status", "submitted", "user_id"
+        )
+        # The site's settings as the templates' ``site`` reads them: loaded once a request.
+        site_name = site_context(request)["site"].name
+        tz = timezone.get_current_timezone()
+        chunks = []
+        for node in build_thread(list(shown), discussion.thread_depth):
+            html = render_comment(
+                node.comment, depth=node.depth, reply_link=False, tz=tz, badge=site_name
+            )
+            if node.comment.pk == comment.pk:
+                html = html.replace(
+                    f'class="comment depth-{node.depth}',
+                    f'class="comment depth-{node.depth} comment-in-place',
+                    1,
+                )
+                if not comment.is_approved():
+                    html = html.replace(
+                        NOTICES.get(comment.status, NOTICES["pending"]),
+                        format_html(
+                            '<p class="comment-not-public"><strong>Not public</strong>: {}.'
+                            " Readers do not see this comment.</p>",
+                            comment.get_status_display(),
+                        ),
+                        1,
+                    )
+            chunks.append(html)
+            chunks.append(
+                '<ol class="children">\n'
+                if node.opens_children
+                else "</li>" + "</ol></li>" * len(node.closes) + "\n"
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{comment.author_name}’s comment in place",
+            "opts": self.opts,
+            "comment": comment,
+            "article": article,
+            "thread_html": mark_safe("".join(chunks)),  # noqa: S308 (render_comment escaped it)
+        }
+        response = TemplateResponse(request, "admin/comments/comment/in_place.html", context)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["row_actions"] = ROW_ACTIONS[obj.status] if obj else []
+        can = self.row_permissions(request)
+        context["row_actions"] = [
+            (action, label)
+            for action, label in (ROW_ACTIONS[obj.status] if obj else [])
+            if action != "delete" or can["delete"]
+        ]
+        if obj is not None:
+            held = not obj.is_approved()
+            context["site_link"] = (
+                reverse("admin:comments_comment_in_place", args=[obj.pk])
+                if held
+                else obj.get_absolute_url()
+            )
+            context["site_link_label"] = (
+                "See it in place (staff only)" if held else "View on the site"
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -566,6 +885,17 @@ class DiscussionSettingsAdmin(SingleRowAdmin):
             {"fields": ["max_links", "hold_words", "disallowed_words"]},
         ),
         ("Other comment settings", {"fields": ["close_after_days", "thread_depth"]}),
+        (
+            "Comment pages",
+            {
+                "fields": [
+                    "page_comments",
+                    "comments_per_page",
+                    "default_comments_page",
+                    "comment_order",
+                ]
+            },
+        ),
         ("Email me whenever", {"fields": ["moderator_emails"]}),
     ]
 

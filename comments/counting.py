@@ -9,10 +9,13 @@ less the exact others, shown as "about 1.8 million". The changelist's paginator
 (QueuePaginator) also counts at most COUNT_LIMIT rows.
 """
 
-from django.db import connections
-from django.db.models import CharField, Count, Value
+from datetime import UTC, datetime
 
-from comments.models import Comment
+from django.db import connections
+from django.db.models import CharField, Count, DateTimeField, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from comments.models import Comment, ModeratorVisit
 from posts.pagination import BoundedPaginator, count_up_to
 
 # Above this many rows a count is "more than ..." or an estimate.
@@ -47,23 +50,59 @@ def about(number: int) -> str:
     return f"about {round(number, 2 - len(str(number))):,}"
 
 
-def status_counts(using: str = "default") -> dict[str, str]:
+# Never looked at the Spam view: all of it is new.
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
+NEW_SPAM = "new_spam"
+
+
+def _count_branch(queryset, label: str):
+    return queryset.values(label=Value(label, output_field=CharField())).annotate(count=Count("*"))
+
+
+def _new_spam_branch(comments, user_id: int):
+    """
+    Spam received since this user last opened the Spam view (ModeratorVisit),
+    all spam when never: a range of the spam partial index, the visit read once.
+    """
+    seen = Coalesce(
+        Subquery(ModeratorVisit.objects.filter(user_id=user_id).values("spam_seen_at")[:1]),
+        Value(NEVER),
+        output_field=DateTimeField(),
+    )
+    return _count_branch(comments.filter(status=Comment.Status.SPAM, submitted__gt=seen), NEW_SPAM)
+
+
+def moderator_counts(user_id: int, using: str = "default") -> dict[str, int]:
+    """
+    For the admin's navigation: {"pending": N, "new_spam": M}, the comments
+    awaiting moderation and the spam received since this moderator last looked.
+    One query, two index-only counts.
+    """
+    comments = Comment.objects.using(using).order_by()
+    pending = _count_branch(comments.filter(status=Comment.Status.PENDING), Comment.Status.PENDING)
+    rows = pending.union(_new_spam_branch(comments, user_id), all=True)
+    return {row["label"]: row["count"] for row in rows}
+
+
+def status_counts(using: str = "default", new_spam_for: int | None = None) -> dict[str, str]:
     """
     The number of comments of each status, and of all ("all"), as the queue's
     filter shows them: exact, except approved and all when more than
     COUNT_LIMIT comments are approved on PostgreSQL ("about 1.8 million").
-    Two queries; a third (the estimate) above the limit.
+    Two queries; a third (the estimate) above the limit. With ``new_spam_for``
+    (a user's id) also "new_spam", counted in the same first query (see
+    moderator_counts).
     """
     postgresql = connections[using].vendor == "postgresql"
     comments = Comment.objects.using(using).order_by()
-    exact = [
-        comments.filter(status=status)
-        .values(label=Value(status, output_field=CharField()))
-        .annotate(count=Count("*"))
-        for status in EXACT_STATUSES
-    ]
+    exact = [_count_branch(comments.filter(status=status), status) for status in EXACT_STATUSES]
+    if new_spam_for is not None:
+        exact.append(_new_spam_branch(comments, new_spam_for))
     counts = {row["label"]: row["count"] for row in exact[0].union(*exact[1:], all=True)}
+    new_spam = counts.pop(NEW_SPAM, None)
     shown = {status: f"{count:,}" for status, count in counts.items()}
+    if new_spam is not None:
+        shown[NEW_SPAM] = new_spam
     others = sum(counts.values())
     approved_comments = comments.filter(status=Comment.Status.APPROVED)
     if postgresql:

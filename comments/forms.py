@@ -77,6 +77,14 @@ class CommentForm(forms.Form):
         label="Save my name, email, and website in this browser for the next time I comment.",
         required=False,
     )
+    notify = forms.BooleanField(
+        label="Notify me of follow-up replies by email",
+        required=False,
+        help_text=(
+            "The first time, we email you a link to confirm. Every email has a link that stops "
+            "them at once."
+        ),
+    )
     parent = TextField(required=False, widget=forms.HiddenInput)
     timestamp = TextField(required=False, widget=forms.HiddenInput)
     # Rendered by hand in comments/form.html, always empty / always "1".
@@ -97,6 +105,7 @@ class CommentForm(forms.Form):
         self.fields["comment"].widget.attrs.pop("maxlength", None)
         for name in ("comment", "author", "email"):
             self.fields[name].widget.attrs["required"] = True
+        self.fields["notify"].widget.attrs["aria-describedby"] = f"{self['notify'].auto_id}_note"
         if not self.is_bound:
             self.initial.setdefault("timestamp", spam.sign_timestamp(article.pk))
 

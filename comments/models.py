@@ -74,6 +74,40 @@ class DiscussionSettings(SingleRowModel):
         help_text="One address per line. Each is emailed when a comment is held for moderation.",
     )
 
+    class DefaultPage(models.TextChoices):
+        LAST = "last", "Last page (the newest comments)"
+        FIRST = "first", "First page (the oldest comments)"
+
+    class PageOrder(models.TextChoices):
+        OLDEST = "oldest", "Older comments at the top of each page"
+        NEWEST = "newest", "Newer comments at the top of each page"
+
+    page_comments = models.BooleanField(
+        "break comments into pages",
+        default=False,
+        help_text="Show the comments of long discussions on several pages, as WordPress does.",
+    )
+    comments_per_page = models.PositiveSmallIntegerField(
+        "top-level comments per page",
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text="Each page shows this many comments that answer the article, with their replies.",
+    )
+    default_comments_page = models.CharField(
+        "page shown first",
+        max_length=10,
+        choices=DefaultPage,
+        default=DefaultPage.LAST,
+        help_text="Which page of comments the article's own address shows.",
+    )
+    comment_order = models.CharField(
+        "order on each page",
+        max_length=10,
+        choices=PageOrder,
+        default=PageOrder.OLDEST,
+        help_text="Pages are numbered from the oldest comments; this orders the threads on a page.",
+    )
+
     class Meta:
         verbose_name = "discussion settings"
         verbose_name_plural = "discussion settings"
@@ -102,10 +136,15 @@ class DiscussionSettings(SingleRowModel):
         return [address.strip() for address in addresses if address.strip()]
 
     def comments_open_for(self, article) -> bool:
-        """False when the article's switch is off or it is older than close_after_days."""
+        """
+        False when the article's switch is off or it is older than
+        close_after_days. An article readers cannot see yet is not "older":
+        its age counts from its publication (a draft started weeks ago and
+        published today is dated today).
+        """
         if not article.comments_open:
             return False
-        if self.close_after_days:
+        if self.close_after_days and article.is_published():
             return article.pub_date >= timezone.now() - timedelta(days=self.close_after_days)
         return True
 
@@ -127,7 +166,10 @@ class CommentQuerySet(models.QuerySet):
         """
         In one query: the article's approved comments, plus the not yet
         approved ones whose ids are in own_ids (the reader's own comments).
+        None for an article not saved yet (a preview of an add form).
         """
+        if article.pk is None:
+            return self.none()
         visible = Q(status=Comment.Status.APPROVED)
         if own_ids:
             visible |= Q(pk__in=list(own_ids))
@@ -135,10 +177,15 @@ class CommentQuerySet(models.QuerySet):
 
     def _change_status(self, queryset, **changes) -> int:
         """Update the status of ``queryset``; pages showing those comments are rebuilt."""
-        article_ids = set(queryset.values_list("article_id", flat=True))
+        rows = list(queryset.values_list("pk", "article_id"))
         count = queryset.update(**changes)
         if count:
-            comments_changed.send(sender=Comment, article_ids=article_ids)
+            comments_changed.send(
+                sender=Comment,
+                article_ids={article_id for _, article_id in rows},
+                comment_ids=[pk for pk, _ in rows],
+                status=changes.get("status"),
+            )
         return count
 
     def approve(self, by=None) -> int:
@@ -198,7 +245,8 @@ class CommentQuerySet(models.QuerySet):
 
 # Sent (sender=Comment, article_ids=...) after a bulk change of comments (a
 # status change from the queue, an erasure, an import): update() and
-# bulk_create() send no model signals. Receivers: comments/signals.py.
+# bulk_create() send no model signals. A status change also sends comment_ids
+# and the new status. Receivers: comments/signals.py.
 comments_changed = Signal()
 
 
@@ -343,6 +391,28 @@ class Comment(models.Model):
     def restore(self):
         self._run_status_change("restore")
 
+    def move_to(self, status: str, by=None) -> None:
+        """
+        Give the comment this status through the status changes above (as the
+        queue's Quick edit does): approving records who, spam and the trash
+        remember the status before, and pending is reached by restoring or
+        unapproving.
+        """
+        if status == self.status:
+            return
+        if status == self.Status.APPROVED:
+            self.approve(by)
+        elif status == self.Status.SPAM:
+            self.mark_spam()
+        elif status == self.Status.TRASH:
+            self.trash()
+        elif status == self.Status.PENDING:
+            # Out of spam or the trash (a trashed spam comment goes back to spam first).
+            while self.status in (self.Status.SPAM, self.Status.TRASH):
+                self.restore()
+            if self.status == self.Status.APPROVED:
+                self.unapprove()
+
     @property
     def safe_author_url(self) -> str:
         """The website, when it is an http or https address (imported data may hold anything)."""
@@ -409,3 +479,96 @@ class ModeratorVisit(models.Model):
 
     def __str__(self):
         return f"{self.user} looked at spam on {self.spam_seen_at:%Y-%m-%d %H:%M}"
+
+
+class Subscriber(models.Model):
+    """
+    An email address that asked to be told of replies (double opt-in: nothing
+    but the confirmation is sent before ``confirmed_at``). ``stopped_at``: the
+    reader chose "stop all emails from this site"; nothing is sent after it.
+    """
+
+    email = models.EmailField(
+        max_length=254, unique=True, help_text="Normalised (lower case); never shown on the site."
+    )
+    created = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reader followed the confirmation link."
+    )
+    confirmation_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The last confirmation email (at most one a day is sent to an address).",
+    )
+    stopped_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reader asked for no more emails from this site."
+    )
+
+    class Meta:
+        verbose_name = "reply-notification subscriber"
+
+    def __str__(self):
+        return f"Subscriber {self.pk}"
+
+    @property
+    def may_be_emailed(self) -> bool:
+        """Confirmed and not stopped: notifications may be sent."""
+        return self.confirmed_at is not None and self.stopped_at is None
+
+
+class Subscription(models.Model):
+    """
+    A subscriber's wish to be emailed about replies to one of their comments
+    (and, when it was held, its approval). Unsubscribing deletes the row.
+    """
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="subscriptions")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "comment"], name="unique_subscription")
+        ]
+
+    def __str__(self):
+        return f"Subscription {self.pk} to comment {self.comment_id}"
+
+
+class SentEmail(models.Model):
+    """
+    One email a task has sent or is sending, by a key naming what it is about
+    (e.g. ``reply:<subscription>:<comment>``): a task claims the key before
+    sending, so no email is ever sent twice, whatever retries or duplicate
+    tasks run. A claim without ``sent_at`` is a send that failed or was cut off.
+    """
+
+    class Kind(models.TextChoices):
+        MODERATORS = "moderators", "Moderators: comment held"
+        CONFIRMATION = "confirmation", "Confirm reply notifications"
+        REPLY = "reply", "Reply notification"
+        APPROVED = "approved", "Your comment was approved"
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    subscriber = models.ForeignKey(
+        Subscriber,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sent_emails",
+        help_text="The reader it went to (none for the moderators' emails).",
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "sent email"
+
+    def __str__(self):
+        return self.key

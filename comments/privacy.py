@@ -13,6 +13,8 @@ tools:
 - ``erase_personal_data(email, erase_text=False)``: the comments stay (so the
   discussion still reads) but under "Anonymous", without email, website, IP
   address or user agent; with ``erase_text`` the text becomes "[deleted]";
+  the address's reply-notification subscriptions end (its Subscriber row,
+  its subscriptions and its record of sent emails are deleted);
 - ``purge_expired_network_data(days)``: IP addresses and user agents are
   removed from comments older than ``COMMENT_IP_RETENTION_DAYS``.
 """
@@ -27,7 +29,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from comments.models import Comment, HoldReason, comments_changed
+from comments.models import Comment, HoldReason, Subscriber, comments_changed
 
 ANONYMOUS_NAME = "Anonymous"
 DELETED_TEXT = "[deleted]"
@@ -99,6 +101,29 @@ def export_personal_data(email: str) -> dict[str, Any]:
         "exported_at": timezone.now().isoformat(),
         "site": settings.SITE_URL,
         "comments": [comment_record(comment) for comment in comments],
+        "reply_notifications": notification_record(email),
+    }
+
+
+def notification_record(email: str) -> dict[str, Any] | None:
+    """The address's reply-notification state and subscribed comments, or None."""
+    subscriber = (
+        Subscriber.objects.filter(email=normalize_email(email))
+        .prefetch_related("subscriptions")
+        .first()
+    )
+    if subscriber is None:
+        return None
+    return {
+        "asked": _iso(subscriber.created),
+        "confirmed_at": _iso(subscriber.confirmed_at),
+        "confirmation_sent_at": _iso(subscriber.confirmation_sent_at),
+        "stopped_all_at": _iso(subscriber.stopped_at),
+        "subscribed_comments": [
+            {"comment": subscription.comment_id, "since": _iso(subscription.created)}
+            for subscription in subscriber.subscriptions.all()
+        ],
+        "emails_sent": subscriber.sent_emails.filter(sent_at__isnull=False).count(),
     }
 
 
@@ -121,12 +146,21 @@ def erase_personal_data(email: str, *, erase_text: bool = False) -> int:
     removed, and the cookie-consent flag cleared; the text stays unless
     ``erase_text``, when it becomes "[deleted]". Moderation status is kept.
     """
+    end_subscriptions([email])
     return _erase(comments_by_email(email), erase_text=erase_text)
 
 
 def erase_many(emails, *, erase_text: bool = False) -> int:
     with transaction.atomic():
+        end_subscriptions(emails)
         return _erase(comments_by_emails(emails), erase_text=erase_text)
+
+
+def end_subscriptions(emails) -> int:
+    """Forget these addresses' reply notifications (subscriptions and sent-email records)."""
+    addresses = {normalize_email(email) for email in emails if normalize_email(email)}
+    deleted, _ = Subscriber.objects.filter(email__in=addresses).delete()
+    return deleted
 
 
 def _erase(comments: QuerySet[Comment], *, erase_text: bool) -> int:

@@ -18,6 +18,7 @@ from django.contrib.admin import helpers
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from comments.privacy import comments_by_emails, erase_many, export_many, normalize_email
 
@@ -56,10 +57,12 @@ def erase_personal_data_action(modeladmin, request, queryset):
     if request.POST.get("post") == "yes":
         with_text = request.POST.get("with_text") == "on"
         count = erase_many(emails, erase_text=with_text)
+        commenters = ngettext("%(count)d commenter", "%(count)d commenters", len(emails)) % {
+            "count": len(emails)
+        }
+        erased = ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count}
         modeladmin.message_user(
-            request,
-            f"Erased the personal data of {len(emails)} commenter(s) from {count} comment(s).",
-            messages.SUCCESS,
+            request, f"Erased the personal data of {commenters} from {erased}.", messages.SUCCESS
         )
         return None
     opts = modeladmin.model._meta

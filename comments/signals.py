@@ -4,18 +4,20 @@ its article's page, in the comment counts of list pages and in the comment
 feeds, so a change to one drops those cached pages; a pending comment shows on
 no public page. The discussion settings decide whether every article shows the
 form. Also: comments closing by age, the comment form's per-response
-timestamp, and the Moderators group.
+timestamp, and the Moderators group. A comment becoming visible (posted
+approved, or approved by a moderator) sends its reply notifications
+(comments/tasks.py), when the change commits.
 """
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.apps import AppConfig
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.db.models.signals import post_delete, post_init, post_migrate, post_save
 
 import pagecache
-from comments import spam
+from comments import pages, spam, tasks
 from comments.models import Comment, DiscussionSettings, comments_changed
 from posts.models import Article
 from security.groups import ensure_group
@@ -32,17 +34,39 @@ def articles_changed(article_ids: Iterable[int]) -> None:
     if not article_ids:
         return
     # Only what the address needs, without loading whole rows.
-    paths = [
-        Article(slug=slug, pub_date=pub_date).get_absolute_url()
-        for slug, pub_date in Article.objects.filter(pk__in=article_ids).values_list(
-            "slug", "pub_date"
-        )
+    rows = Article.objects.filter(pk__in=article_ids).values_list("pk", "slug", "pub_date")
+    paths = {
+        pk: Article(slug=slug, pub_date=pub_date).get_absolute_url() for pk, slug, pub_date in rows
+    }
+    pagecache.invalidate(SCOPE, pages=[*paths.values(), *comment_page_paths(paths)])
+
+
+def comment_page_paths(article_paths: dict[int, str]) -> list[str]:
+    """
+    With comments in pages, every /comment-page-N/ an article may have: as
+    many as its comments in any status could fill (statuses change, the
+    count of every comment does not shrink when one is trashed), plus one.
+    """
+    discussion = DiscussionSettings.objects.filter(page_comments=True).first()
+    if discussion is None or not article_paths:
+        return []
+    counts = dict(
+        Comment.objects.filter(article_id__in=list(article_paths))
+        .values_list("article_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return [
+        pages.page_path(path, number)
+        for pk, path in article_paths.items()
+        for number in range(1, pages.page_count(counts.get(pk, 0), discussion) + 2)
     ]
-    pagecache.invalidate(SCOPE, pages=paths)
 
 
 def bulk_changed(sender, article_ids: Iterable[int], **kwargs) -> None:
     articles_changed(article_ids)
+    if kwargs.get("status") == Comment.Status.APPROVED:
+        tasks.comments_approved(kwargs.get("comment_ids") or (), was_held=True)
 
 
 def remember_status(sender, instance: Comment, **kwargs) -> None:
@@ -54,6 +78,8 @@ def comment_saved(sender, instance: Comment, created: bool = False, **kwargs) ->
     shown = Comment.Status.APPROVED
     if shown in (before, instance.status) or (not created and before is None):
         articles_changed([instance.article_id])
+    if instance.status == shown and (created or before not in (None, shown)):
+        tasks.comments_approved([instance.pk], was_held=not created)
     instance._status_when_loaded = instance.status
 
 

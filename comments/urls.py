@@ -11,4 +11,14 @@ urlpatterns = [
         feeds.ArticleCommentsFeed(),
         name="article-feed",
     ),
+    # WordPress's pages of comments.
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<slug>[-\w]+)/comment-page-(?P<page>[0-9]{1,9})/$",
+        views.comment_page,
+        name="comment-page",
+    ),
+    path("comment/<int:pk>/", views.comment_permalink, name="permalink"),
+    path("comments/confirm/<str:token>/", views.confirm_subscription, name="confirm"),
+    path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("comments/stop-all/<str:token>/", views.stop_all, name="stop-all"),
 ]

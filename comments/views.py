@@ -9,10 +9,15 @@ duplicate claim behind.
 """
 
 from django.db import DatabaseError, transaction
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from comments import cookies, moderation, notifications, spam
+import pagecache
+from comments import cookies, moderation, pages, spam, subscriptions, tasks
 from comments.captcha import Outcome, verify_captcha
 from comments.forms import CommentForm
 from comments.ip import get_client_ip
@@ -33,13 +38,25 @@ DUPLICATE = "Duplicate comment detected; it looks as though you’ve already sai
 
 
 def render_article(request, article, form, status):
-    """The article page with this bound form (its errors and the reader's words)."""
+    """
+    The article page with this bound form (its errors and the reader's words);
+    with comments in pages, the page showing the comment being answered, so
+    the form comes back under it.
+    """
+    context = {}
+    parent = str(form.data.get("parent", ""))
+    if parent.isascii() and parent.isdigit() and len(parent) <= 18:
+        found = pages.comment_pages(request, article)
+        number = found.page_of(int(parent)) if found.discussion.page_comments else None
+        if number and number != found.default:
+            context["comment_page"] = number
     return posts_views.render_article(
         request,
         article,
         status=status,
         comment_form=form,
         canonical_url=request.build_absolute_uri(article.get_absolute_url()),
+        **context,
     )
 
 
@@ -115,9 +132,18 @@ def _post_comment(request, article_id):
         spam.release_claims(ip_address, *fingerprint)
         raise
     if comment.status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: notifications.notify_moderators(comment, discussion))
+        tasks.comment_held(comment)
+    if data["notify"] and comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED):
+        subscribed = subscriptions.subscribe(comment)
+        if subscribed.send_confirmation:
+            tasks.confirmation_due(subscribed.subscription.subscriber)
 
-    response = redirect(comment.get_absolute_url())
+    # With comments in pages, the permalink finds the page that shows it.
+    response = redirect(
+        reverse("comments:permalink", args=[comment.pk])
+        if discussion.page_comments
+        else comment.get_absolute_url()
+    )
     if comment.status != Comment.Status.APPROVED:
         cookies.remember_own_comment(request, response, comment.pk)
     if data["cookie_consent"]:
@@ -125,3 +151,133 @@ def _post_comment(request, article_id):
     else:
         cookies.forget_author(request, response)
     return response
+
+
+@pagecache.cached_page(query=("replytocom",), own_page=True)
+@require_safe
+def comment_page(request, year, month, slug, page):
+    """
+    /YYYY/MM/<slug>/comment-page-N/: page N of an article's comments (see
+    comments.pages), drawn by the article page's renderer. The default page
+    redirects to the article (301 for page 1, which stays the first; 302
+    for the last, which moves on); past the last page, a 404. With comments
+    not in pages every one is on the article: a 301 to it.
+    """
+    article = get_object_or_404(
+        Article.objects.published().in_month(int(year), int(month)), slug=slug
+    )
+    page = int(page)
+    article_url = article.get_absolute_url()
+    found = pages.comment_pages(request, article, page)
+    if not found.discussion.page_comments:
+        return HttpResponsePermanentRedirect(f"{article_url}#comments")
+    if page < 1 or page > found.count:
+        raise Http404("No such page of comments.")
+    if page == found.default:
+        redirect_class = HttpResponsePermanentRedirect if page == 1 else HttpResponseRedirect
+        return redirect_class(f"{article_url}#comments")
+    return posts_views.render_article(
+        request,
+        article,
+        comment_page=page,
+        canonical_url=request.build_absolute_uri(request.path),
+    )
+
+
+@never_cache
+@require_safe
+def comment_permalink(request, pk):
+    """
+    /comment/<id>/: a 302 to the page of comments that shows it, at
+    #comment-<id> (links in emails; the reader's own held comment too).
+    """
+    own = cookies.own_comment_ids(request)
+    comment = get_object_or_404(
+        Comment.objects.select_related("article").filter(article__in=Article.objects.published()),
+        pk=pk,
+    )
+    if not (comment.is_approved() or comment.pk in own):
+        raise Http404("No such comment.")
+    article = comment.article
+    article_url = article.get_absolute_url()
+    discussion = DiscussionSettings.load()
+    if not discussion.page_comments:
+        return HttpResponseRedirect(f"{article_url}#comment-{comment.pk}")
+    found = pages.comment_pages(request, article, discussion=discussion)
+    number = found.page_of(comment.pk) or found.default
+    return HttpResponseRedirect(f"{found.url(number)}#comment-{comment.pk}")
+
+
+def _bad_link(request, error: subscriptions.BadToken):
+    return render(
+        request, "comments/subscription/bad_link.html", {"expired": error.expired}, status=400
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_subscription(request, token):
+    """
+    The double opt-in link: GET shows a button (mail scanners follow links),
+    POST confirms. An altered or expired link gets a page saying so (400).
+    """
+    try:
+        subscriber = subscriptions.subscriber_for_confirmation(token)
+    except subscriptions.BadToken as error:
+        return _bad_link(request, error)
+    context = {"subscriber": subscriber, "token": token}
+    if subscriber is not None and request.method == "POST":
+        subscriptions.confirm(subscriber)
+        context["confirmed"] = True
+    if subscriber is not None:
+        context["subscriptions"] = [
+            subscription
+            for subscription in subscriptions.subscriptions_of(subscriber)
+            if subscription.comment.is_approved()
+        ]
+        context["done"] = subscriber.may_be_emailed
+    return render(request, "comments/subscription/confirm.html", context)
+
+
+@csrf_exempt  # RFC 8058 one-click: the signed token in the address is the credential.
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    """
+    GET: what the link stops and a button; POST (the button, or a mail
+    client's RFC 8058 "List-Unsubscribe=One-Click"): no more emails about
+    that comment. No login, no CSRF token: see README "Security".
+    """
+    try:
+        pk, subscription = subscriptions.subscription_for_unsubscribe(token)
+    except subscriptions.BadToken as error:
+        return _bad_link(request, error)
+    context = {"token": token, "subscription": subscription}
+    if request.method == "POST":
+        if subscription is not None:
+            subscriptions.unsubscribe(subscription)
+        context["done"] = True
+    elif subscription is None:
+        context["done"] = True
+    context["stop_all_url"] = (
+        reverse("comments:stop-all", args=[subscriptions.stop_all_token(subscription.subscriber)])
+        if subscription is not None
+        else None
+    )
+    return render(request, "comments/subscription/unsubscribe.html", context)
+
+
+@csrf_exempt  # As unsubscribe(): the signed token is the credential.
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def stop_all(request, token):
+    """GET: a button; POST: this address gets no more emails from the site."""
+    try:
+        subscriber = subscriptions.subscriber_for_stop_all(token)
+    except subscriptions.BadToken as error:
+        return _bad_link(request, error)
+    context = {"token": token, "done": subscriber is None or subscriber.stopped_at is not None}
+    if request.method == "POST" and subscriber is not None:
+        subscriptions.stop_all(subscriber)
+        context["done"] = True
+    return render(request, "comments/subscription/stop_all.html", context)

@@ -9,21 +9,25 @@ text (``markup.text.paragraphs``, with the policy's rules) and then cleans.
 Before bleach sees the markup, elements whose content is code (script, style,
 svg...) are dropped with that content when they are closed; an opening tag
 never closed ("I hate <script> tags") is shown as text, so that the words
-after it stay. Links keep only http, https and mailto addresses.
+after it stay. Links keep only http, https and mailto addresses; an article's
+images only addresses on the site itself (``own_image_url``: the media URL or
+a relative path), the same sources the Content-Security-Policy lets load.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
 from bleach.linkifier import TLDS, LinkifyFilter
+from django.conf import settings
 
 from markup.text import BLOCK_TAGS, paragraphs
 
@@ -53,13 +57,39 @@ class Policy:
     paragraph_separator: str = "\n\n"
     drop_code_first: bool = False
     css_sanitizer: CSSSanitizer | None = field(default=None, repr=False)
+    value_checks: Mapping[str, Callable[[str], bool]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
+    """Attribute name -> check of its value: an allowed attribute failing it is removed."""
+
+
+def own_image_url(url: str) -> bool:
+    """
+    True for an image address on the site itself: under ``settings.MEDIA_URL``
+    (read at each call) or a relative path. Other hosts, protocol-relative
+    ("//host") and backslashed addresses, and any scheme (data:, http:...) are refused.
+    """
+    url = url.strip()
+    if not url or "\\" in url or any(ord(char) < 32 for char in url):
+        return False
+    if url.startswith(settings.MEDIA_URL):
+        return True
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and not url.startswith("//")
+
+
+def own_image_srcset(srcset: str) -> bool:
+    """True when every candidate of a ``srcset`` ("url 400w, url 800w") is ``own_image_url``."""
+    candidates = [candidate.strip() for candidate in srcset.split(",")]
+    return all(candidate and own_image_url(candidate.split()[0]) for candidate in candidates)
 
 
 _ARTICLE_TAGS = frozenset(
     {
         "p", "br", "h2", "h3", "h4", "em", "strong", "i", "b", "u", "s", "sub", "sup",
-        "code", "pre", "a", "ul", "ol", "li", "blockquote", "figure", "figcaption", "img",
-        "hr", "cite", "q", "abbr",
+        "del", "ins", "mark", "code", "pre", "a", "ul", "ol", "li", "blockquote",
+        "figure", "figcaption", "img", "hr", "cite", "q", "abbr", "dl", "dt", "dd",
+        "details", "summary", "table", "caption", "thead", "tbody", "tr", "th", "td",
     }
 )  # fmt: skip
 ARTICLE = Policy(
@@ -70,14 +100,21 @@ ARTICLE = Policy(
             "a": ("href", "title"),
             "blockquote": ("cite",),
             "q": ("cite",),
-            "img": ("src", "alt", "width", "height", "title"),
+            "img": ("src", "srcset", "sizes", "alt", "width", "height", "title"),
             "abbr": ("title",),
             "ol": ("start",),
+            "th": ("colspan", "rowspan"),
+            "td": ("colspan", "rowspan"),
         }
     ),
     css_sanitizer=CSSSanitizer(allowed_css_properties=[]),
+    value_checks=MappingProxyType({"src": own_image_url, "srcset": own_image_srcset}),
 )
-"""An editor's article body: headings, emphasis, links, lists, quotations, figures."""
+"""
+An editor's article body: headings, emphasis, links, lists, quotations,
+figures with images from the site, tables, definition lists, details; what the
+body editor (posts/static/posts/editor.js) produces is a subset of it.
+"""
 
 COMMENT = Policy(
     name="comment",
@@ -131,6 +168,19 @@ def _link_callback(rel: str):
     return set_rel
 
 
+def _attribute_filter(names: tuple[str, ...], checks: Mapping[str, Callable[[str], bool]]):
+    """A bleach attribute callable: ``names`` only, each passing its check when it has one."""
+    allowed = frozenset(names)
+
+    def allow(tag: str, name: str, value: str) -> bool:
+        if name not in allowed:
+            return False
+        check = checks.get(name)
+        return check is None or check(value)
+
+    return allow
+
+
 def _new_cleaner(policy: Policy) -> bleach.Cleaner:
     filters = []
     if policy.link_rel:
@@ -147,7 +197,12 @@ def _new_cleaner(policy: Policy) -> bleach.Cleaner:
         )
     return bleach.Cleaner(
         tags=policy.tags,
-        attributes={tag: list(names) for tag, names in policy.attributes.items()},
+        attributes={
+            tag: _attribute_filter(names, policy.value_checks)
+            if policy.value_checks
+            else list(names)
+            for tag, names in policy.attributes.items()
+        },
         protocols=policy.protocols,
         strip=True,
         strip_comments=True,

@@ -19,6 +19,9 @@ The interface, used from apps' views, ``signals.py`` and ``AppConfig.ready()``:
   argument, value)``: a value in the page that must differ per response (a
   signed form timestamp) is stored as a placeholder and filled by
   ``fill(argument)`` for every response served from the cache.
+
+Front caches (a proxy or CDN in front of the site, ``settings.FRONT_CACHES``)
+are purged when the counters change: ``pagecache.frontends``.
 """
 
 from pagecache.generations import invalidate, invalidate_all

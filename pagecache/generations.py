@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.utils import timezone
 
+from pagecache import frontends
 from pagecache.backends import CACHE_ERRORS
 from pagecache.registry import next_change
 
@@ -39,9 +40,12 @@ def scope_key(scope: str) -> str:
     return f"{PREFIX}:gen:scope:{scope}"
 
 
+PAGE_PREFIX = f"{PREFIX}:gen:page:"
+
+
 def page_key(path: str) -> str:
     digest = hashlib.sha256(path.encode()).hexdigest()
-    return f"{PREFIX}:gen:page:{digest}"
+    return f"{PAGE_PREFIX}{digest}"
 
 
 def next_change_key(site_generation: int) -> str:
@@ -71,8 +75,9 @@ def invalidate(*scopes: str, pages: Iterable[str] = ()) -> None:
     The pages depending on these scopes, and the pages at these paths, have
     changed: stop serving them (when the current transaction commits).
     """
+    pages = set(pages)
     keys = {scope_key(scope) for scope in scopes} | {page_key(path) for path in pages}
-    _bump(keys)
+    _bump(keys, pages)
 
 
 def invalidate_all() -> None:
@@ -80,30 +85,44 @@ def invalidate_all() -> None:
     _bump({SITE})
 
 
-def _bump(keys: set[str]) -> None:
+def _bump(keys: set[str], pages: Iterable[str] = ()) -> None:
     if not keys or not settings.PAGE_CACHE_ENABLED:
         return
     in_transaction = [alias for alias in connections if connections[alias].in_atomic_block]
     if not in_transaction:
         _apply(keys)
+        _purge_front_caches(keys, set(pages))
         return
     for alias in in_transaction:
-        _batches().setdefault(alias, set()).update(keys)
+        batch_keys, batch_pages = _batches().setdefault(alias, (set(), set()))
+        batch_keys.update(keys)
+        batch_pages.update(pages)
         # One callback per call: a rolled-back transaction drops its callbacks,
         # and the first callback to run at a commit applies the whole batch.
         transaction.on_commit(lambda alias=alias: _flush(alias), using=alias)
 
 
-def _batches() -> dict[str, set[str]]:
+def _batches() -> dict[str, tuple[set[str], set[str]]]:
     if not hasattr(_pending, "batches"):
         _pending.batches = {}
     return _pending.batches
 
 
 def _flush(alias: str) -> None:
-    keys = _batches().pop(alias, None)
-    if keys:
+    batch = _batches().pop(alias, None)
+    if batch:
+        keys, pages = batch
         _apply(keys)
+        _purge_front_caches(keys, pages)
+
+
+def _purge_front_caches(keys: set[str], pages: set[str]) -> None:
+    """
+    After the counters changed, front caches (a proxy, a CDN), in the
+    background: the pages at these paths, or every page when the site or a
+    scope changed.
+    """
+    frontends.purge(pages, everything=any(not key.startswith(PAGE_PREFIX) for key in keys))
 
 
 def _apply(keys: set[str]) -> None:

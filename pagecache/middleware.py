@@ -20,6 +20,8 @@
   are ``public`` with a short ``max-age`` and ``s-maxage``.
 - Misses are rendered from the primary database (pagecache.routers), so a
   lagging read replica is never written into the shared cache.
+- The addresses of public responses are remembered for front caches that
+  cannot purge everything at once (pagecache.frontends.served).
 - When the cache cannot be reached, pages are rendered for every request
   (``X-Page-Cache: unavailable``) and the process leaves the cache alone for
   CACHE_RETRY_SECONDS.
@@ -40,7 +42,7 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import empty
 
-from pagecache import generations, routers
+from pagecache import frontends, generations, routers
 from pagecache.backends import CACHE_ERRORS
 from pagecache.registry import PagePolicy, fill_response_value, policy_of
 
@@ -115,6 +117,8 @@ class PageCacheMiddleware:
         request._page_cache = None
         response = self.get_response(request)
         state = request._page_cache
+        if isinstance(state, HttpResponse):
+            frontends.served(request, response)
         if state is None or isinstance(state, HttpResponse):
             return response
         if state in ("bypass", "unavailable"):
@@ -126,6 +130,7 @@ class PageCacheMiddleware:
             routers.unpin(state.pin_token)
             patch_vary_headers(response, ["Cookie"])
             self._store(request, response, state)
+            frontends.served(request, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

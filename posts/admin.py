@@ -1,14 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import JsonResponse
 from django.template.defaultfilters import pluralize
+from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from posts import images
-from posts.models import Article, Author, Outlet, Quotation, SiteSettings, Tag
+from posts import images, publishing
+from posts.desk import ArticleDeskMixin
+from posts.editor import ArticleBodyForm, picker_entry
+from posts.models import Article, Author, Image, Outlet, Quotation, SiteSettings, Tag
 from posts.rendering import quotation_markers
 from singletons.admin import SingleRowAdmin
 
@@ -50,7 +54,8 @@ class ImagePreviewWidget(admin.widgets.AdminFileWidget):
 class QuotationFormSet(forms.BaseInlineFormSet):
     """
     Every ``[quote N]`` marker in the body must name a quotation submitted
-    with it (not deleted), and stand on a line of its own.
+    with it (not deleted), and stand in a paragraph of its own: one inside a
+    paragraph is an error even when quotation N is also placed elsewhere.
     """
 
     def clean(self):
@@ -76,8 +81,9 @@ class QuotationFormSet(forms.BaseInlineFormSet):
         ]
         errors += [
             ValidationError(
-                "Put [quote %(order)s] on a line of its own in the body to place the quotation "
-                "there.",
+                "[quote %(order)s] stands inside a paragraph of the body, where readers would "
+                "see the marker itself: put it in a paragraph of its own (the editor's “Insert "
+                "quotation” button does) or remove it.",
                 code="misplaced_quotation_marker",
                 params={"order": order},
             )
@@ -100,8 +106,17 @@ class QuotationInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status_display", "pub_date", "byline", "tag_list", "view_link"]
+class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
+    form = ArticleBodyForm
+    list_display = [
+        "title",
+        "status_display",
+        "pub_date",
+        "byline",
+        "tag_list",
+        "last_edited",
+        "view_link",
+    ]
     list_filter = ["status", "tags", "authors"]
     search_fields = ["title", "slug", "dek", "body"]
     date_hierarchy = "pub_date"
@@ -139,6 +154,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def status_display(self, article):
         if article.status == Article.Status.SCHEDULED and article.is_published():
             return Article.Status.PUBLISHED.label
+        if article.status == Article.Status.SCHEDULED:
+            return f"Scheduled for {publishing.when(article.pub_date)}"
         return article.get_status_display()
 
     @admin.display(description="authors")
@@ -190,6 +207,7 @@ class ArticleAdmin(admin.ModelAdmin):
         count = 0
         for article in queryset:
             article.status = status
+            article.date_first_publication()  # A draft published now is dated now.
             article.save()
             count += 1
         return count
@@ -216,6 +234,7 @@ class ArticleCountMixin:
 @admin.register(Author)
 class AuthorAdmin(ArticleCountMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
+    ordering = ["name", "pk"]  # As TagAdmin's, for the byline's autocomplete.
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
@@ -234,6 +253,9 @@ class AuthorAdmin(ArticleCountMixin, admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(ArticleCountMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
+    # Explicit: a counted (GROUP BY) queryset leaves Meta.ordering out, and the
+    # autocomplete (typing a tag in the article form) pages through it.
+    ordering = ["name", "pk"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -271,3 +293,101 @@ class QuotationAdmin(admin.ModelAdmin):
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(SingleRowAdmin):
     fields = ["name", "tagline", "place_line"]
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """
+    The image library: upload once (checked and re-encoded like a featured
+    image), place in any article from the body editor's picker. An image a
+    published article shows cannot be deleted (the page lists those articles).
+    """
+
+    list_display = ["thumbnail", "alt_text", "caption", "credit", "uploaded_by", "created"]
+    list_display_links = ["thumbnail", "alt_text"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["alt_text", "caption", "credit", "file"]
+    search_help_text = "Searches the alt text, caption, credit and file name."
+    date_hierarchy = "created"
+    list_per_page = 40
+    fields = ["file", "alt_text", "caption", "credit", "used_by"]
+    readonly_fields = ["used_by"]
+    picker_size = 24
+
+    class Media:
+        css = {"all": ["posts/editor.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "file":
+            kwargs.update(form_class=FeaturedImageField, widget=ImagePreviewWidget)
+        if db_field.name == "alt_text":
+            kwargs["error_messages"] = {
+                "required": "Describe the image for readers who cannot see it."
+            }
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="image")
+    def thumbnail(self, image):
+        entry = picker_entry(image)
+        return format_html(
+            '<img class="library-thumbnail" src="{}" alt="" width="96">', entry["thumbnail"]
+        )
+
+    @admin.display(description="used by")
+    def used_by(self, image):
+        articles = list(image.articles.order_by("-pub_date").only("title", "slug", "pub_date"))
+        if not articles:
+            return "No article shows this image yet."
+        return format_html_join(
+            ", ", '<a href="{}">{}</a>', ((a.get_absolute_url(), a.title) for a in articles)
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_deleted_objects(self, objs, request):
+        """Published articles showing an image protect it (both delete pages say which)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for image in objs:
+            for article in image.published_articles():
+                protected.append(
+                    format_html(
+                        '{}: shown by the published article <a href="{}">{}</a>',
+                        image,
+                        article.get_absolute_url(),
+                        article.title,
+                    )
+                )
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        """One by one, so that Image.delete() removes each image's files."""
+        for image in queryset:
+            image.delete()
+
+    def get_urls(self):
+        picker = path(
+            "picker/",
+            self.admin_site.admin_view(self.picker_view),
+            name="posts_image_picker",
+        )
+        return [picker, *super().get_urls()]
+
+    def picker_view(self, request):
+        """
+        The editor's image picker: the newest library images matching ``q``
+        (the admin's search), as JSON, for staff who may view the library.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.get_queryset(request)
+        query = request.GET.get("q", "").strip()[:200]
+        if query:
+            queryset, _ = self.get_search_results(request, queryset, query)
+        images = list(queryset.order_by("-created", "-id")[: self.picker_size])
+        return JsonResponse({"images": [picker_entry(image) for image in images]})

@@ -6,6 +6,7 @@ class PostsConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from posts import signals
+        from posts import revisions, signals
 
         signals.connect(self)
+        revisions.register()

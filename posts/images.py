@@ -166,3 +166,52 @@ def make_renditions(image: Image.Image, name: str, storage: Storage) -> dict[str
         saved_name = storage.save(f"{stem}-{width}w.webp", ContentFile(_encode(resized, "WEBP")))
         renditions[str(width)] = {"name": saved_name, "width": width, "height": height}
     return renditions
+
+
+def store_upload(field_file) -> dict[str, dict]:
+    """
+    Re-encode a new upload held by an ImageField's ``field_file`` (see
+    ``clean_image``), save it in the field's storage under its stem and the
+    format's extension, and make its renditions. Returns what the model keeps:
+    {"original"|width: {"name", "width", "height"}}.
+    """
+    cleaned = clean_image(field_file)
+    stem = PurePosixPath(field_file.name).stem or "image"
+    field_file.save(f"{stem}.{cleaned.extension}", ContentFile(cleaned.content), save=False)
+    return {
+        "original": {"name": field_file.name, "width": cleaned.width, "height": cleaned.height},
+        **make_renditions(cleaned.image, field_file.name, field_file.storage),
+    }
+
+
+def image_sources(field_file, renditions: dict[str, dict]) -> dict | None:
+    """
+    A stored image for an <img>: {"src", "srcset", "width", "height"}, where
+    ``src`` is the smallest copy at least 800 pixels wide (else the original)
+    and ``srcset`` lists the renditions and the original; None without a file.
+    """
+    if not field_file:
+        return None
+    storage = field_file.storage
+    original = renditions.get("original")
+    if not original:
+        return {"src": field_file.url, "srcset": "", "width": "", "height": ""}
+    sizes = sorted(
+        (r for key, r in renditions.items() if key != "original"), key=lambda r: r["width"]
+    )
+    candidates = [*sizes, original]
+    src = next((r for r in sizes if r["width"] >= 800), original)
+    return {
+        "src": storage.url(src["name"]),
+        "srcset": ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in candidates),
+        "width": original["width"],
+        "height": original["height"],
+    }
+
+
+def stored_names(field_file, renditions: dict[str, dict]) -> set[str]:
+    """The names in storage of an image and its renditions."""
+    names = {rendition["name"] for rendition in renditions.values()}
+    if field_file:
+        names.add(field_file.name)
+    return names

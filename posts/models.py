@@ -1,22 +1,20 @@
 import html
 import re
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator, slugify
 
-from posts import images
-from posts.rendering import QUOTATION_MARKER, render_body
+from posts import images, rendering
+from posts.rendering import QUOTATION_MARKER, body_image_names, render_body
 from posts.search import (
     RANKED_MATCHES,
     SearchDocument,
@@ -80,7 +78,10 @@ class SiteSettings(SingleRowModel):
 class Author(models.Model):
     name = models.CharField(max_length=200, help_text="The name printed in the byline.")
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="Used in the author's address: /author/<slug>/."
+        max_length=200,
+        unique=True,
+        # Admin help texts are HTML: escaped, the placeholder shows as typed.
+        help_text=format_html("Used in the author's address: {}.", "/author/<slug>/"),
     )
     bio = models.TextField(blank=True, help_text="A short biography shown on the author's page.")
     user = models.OneToOneField(
@@ -115,7 +116,9 @@ class Author(models.Model):
 class Tag(models.Model):
     name = models.CharField(max_length=100, help_text="The tag as readers see it.")
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="Used in the tag's address: /tag/<slug>/."
+        max_length=100,
+        unique=True,
+        help_text=format_html("Used in the tag's address: {}.", "/tag/<slug>/"),
     )
 
     class Meta:
@@ -123,6 +126,29 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    @staticmethod
+    def normalise_name(name: str) -> str:
+        """A tag name as stored: spaces collapsed, at most 100 characters."""
+        return " ".join(name.split())[:100].strip()
+
+    @classmethod
+    def for_name(cls, name: str) -> "Tag":
+        """
+        The tag called ``name`` (ignoring case and extra spaces), made when
+        there is none, with a slug of its own (-2, -3... when taken).
+        """
+        name = cls.normalise_name(name)
+        existing = cls.objects.filter(name__iexact=name).order_by("pk").first()
+        if existing is not None:
+            return existing
+        base = slugify(name)[:90] or "tag"
+        taken = set(cls.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return cls.objects.create(name=name, slug=slug)
 
     def get_absolute_url(self):
         return posts_path("posts:tag", "tag/", self.slug)
@@ -133,7 +159,9 @@ class Outlet(models.Model):
 
     name = models.CharField(max_length=200, help_text="E.g. “Politico”.")
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="Used in the address /source/<slug>/."
+        max_length=200,
+        unique=True,
+        help_text=format_html("Used in the address {}.", "/source/<slug>/"),
     )
     home_url = models.URLField(
         blank=True, help_text="The outlet's home page, e.g. https://www.politico.com/."
@@ -250,7 +278,9 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique_for_month="pub_date",
-        help_text="The last part of the address /YYYY/MM/<slug>/; unique within a month.",
+        help_text=format_html(
+            "The last part of the address {}; unique within a month.", "/YYYY/MM/<slug>/"
+        ),
     )
     dek = models.TextField(
         blank=True,
@@ -258,9 +288,9 @@ class Article(models.Model):
     )
     body = models.TextField(
         help_text=(
-            "Paragraphs separated by a blank line, or HTML (see the body format). Place a "
-            "quotation with its marker, e.g. [quote 1] on a line of its own (in HTML, alone in "
-            "a paragraph)."
+            "The article's text. Place a quoted source with “Insert quotation” (its marker "
+            "[quote N] alone in a paragraph) and a picture with “Insert an image from the "
+            "library”. Pasted text keeps its headings, emphasis, links, lists and tables only."
         ),
     )
     body_format = models.CharField(
@@ -329,6 +359,13 @@ class Article(models.Model):
     )
     comments_open = models.BooleanField(
         default=True, help_text="Readers may leave replies under this article."
+    )
+    body_images = models.ManyToManyField(
+        "Image",
+        related_name="articles",
+        blank=True,
+        editable=False,
+        help_text="The library images the body shows, recorded on each save.",
     )
     wordpress_id = models.BigIntegerField(
         null=True,
@@ -419,6 +456,13 @@ class Article(models.Model):
             getattr(self, "_stored_image_files", set()) - self.image_files(), kwargs.get("using")
         )
         self._stored_image_files = self.image_files()
+        self._record_body_images()
+
+    def _record_body_images(self):
+        """Link the library images whose files the body shows (see posts.rendering)."""
+        names = body_image_names(self.body_html)
+        used = Image.objects.filter(file__in=names) if names else Image.objects.none()
+        self.body_images.set(used)
 
     def delete(self, *args, **kwargs):
         files = self.image_files()
@@ -428,10 +472,7 @@ class Article(models.Model):
 
     def image_files(self) -> set[str]:
         """The names in storage of the featured image and its renditions."""
-        names = {rendition["name"] for rendition in self.image_renditions.values()}
-        if self.featured_image:
-            names.add(self.featured_image.name)
-        return names
+        return images.stored_names(self.featured_image, self.image_renditions)
 
     def _delete_image_files_on_commit(self, names: set[str], using=None) -> None:
         """Remove files no longer used, once the change is committed (never on a rollback)."""
@@ -447,21 +488,7 @@ class Article(models.Model):
 
     def _store_featured_image(self):
         """Re-encode a new featured image and make its renditions (see posts.images)."""
-        cleaned = images.clean_image(self.featured_image)
-        stem = PurePosixPath(self.featured_image.name).stem or "image"
-        self.featured_image.save(
-            f"{stem}.{cleaned.extension}", ContentFile(cleaned.content), save=False
-        )
-        self.image_renditions = {
-            "original": {
-                "name": self.featured_image.name,
-                "width": cleaned.width,
-                "height": cleaned.height,
-            },
-            **images.make_renditions(
-                cleaned.image, self.featured_image.name, self.featured_image.storage
-            ),
-        }
+        self.image_renditions = images.store_upload(self.featured_image)
 
     def get_absolute_url(self):
         local = timezone.localtime(self.pub_date)
@@ -474,11 +501,34 @@ class Article(models.Model):
         )
 
     def is_published(self):
-        """True when a reader may see the article (see ArticleQuerySet.published)."""
+        """
+        True when a reader may see the article (see ArticleQuerySet.published);
+        never for one not saved yet (a preview of the add form).
+        """
         return (
-            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            self.pk is not None
+            and self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
             and self.pub_date <= timezone.now()
         )
+
+    def date_first_publication(self) -> bool:
+        """
+        Publishing an article readers have not seen yet (new, a draft, or
+        scheduled for later) with a publication time that has passed dates it
+        now: a draft started on 24 November and published on 2 December is
+        dated 2 December. A future time schedules it; an article already
+        published keeps its date. True when the time was moved to now (the
+        caller saves).
+        """
+        if self.status not in (self.Status.PUBLISHED, self.Status.SCHEDULED):
+            return False
+        if self.pk and type(self).objects.published().filter(pk=self.pk).exists():
+            return False
+        now = timezone.now()
+        if self.pub_date is None or self.pub_date <= now:
+            self.pub_date = now
+            return True
+        return False
 
     def summary(self, words: int = 40) -> str:
         """The dek, or without one the start of the body as plain text (for link previews)."""
@@ -492,24 +542,7 @@ class Article(models.Model):
         The featured image for an <img>: {"src", "srcset", "width", "height"}
         (srcset lists the renditions and the original), or None without one.
         """
-        if not self.featured_image:
-            return None
-        storage = self.featured_image.storage
-        original = self.image_renditions.get("original")
-        if not original:
-            return {"src": self.featured_image.url, "srcset": "", "width": "", "height": ""}
-        sizes = sorted(
-            (r for key, r in self.image_renditions.items() if key != "original"),
-            key=lambda r: r["width"],
-        )
-        candidates = [*sizes, original]
-        src = next((r for r in sizes if r["width"] >= 800), original)
-        return {
-            "src": storage.url(src["name"]),
-            "srcset": ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in candidates),
-            "width": original["width"],
-            "height": original["height"],
-        }
+        return images.image_sources(self.featured_image, self.image_renditions)
 
 
 class Quotation(models.Model):
@@ -532,6 +565,7 @@ class Quotation(models.Model):
     )
     text = models.TextField("passage", help_text="The quoted passage, as plain text.")
     order = models.PositiveSmallIntegerField(
+        "quotation number",
         default=1,
         help_text="Its number: the marker [quote N] in the body places quotation N there.",
     )
@@ -548,3 +582,121 @@ class Quotation(models.Model):
     @property
     def marker(self):
         return f"[quote {self.order}]"
+
+
+class Image(models.Model):
+    """
+    A picture of the image library, placed in article bodies from the editor:
+    re-encoded on upload, with smaller copies, like a featured image.
+    """
+
+    file = models.ImageField(
+        upload_to="library/%Y/%m/",
+        max_length=200,
+        help_text=(
+            "PNG, JPEG, WebP or GIF. Location and camera data are removed on upload and "
+            "smaller copies are made for phones."
+        ),
+    )
+    alt_text = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="Describes the image for readers who cannot see it (required).",
+    )
+    caption = models.CharField(
+        max_length=500, blank=True, help_text="Shown under the image in an article."
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who made it, e.g. “Photo: Jane Doe / Reuters”; shown after the caption.",
+    )
+    renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=(
+            "The image's size and its resized copies: "
+            '{"original"|width: {"name", "width", "height"}}.'
+        ),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff account that uploaded it.",
+    )
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "library image"
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        image = super().from_db(db, field_names, values)
+        if not {"file", "renditions"} & image.get_deferred_fields():
+            image._stored_files = image.stored_files()
+        return image
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.renditions = images.store_upload(self.file)
+        super().save(*args, **kwargs)
+        old = getattr(self, "_stored_files", set()) - self.stored_files()
+        self._delete_files_on_commit(old, kwargs.get("using"))
+        self._stored_files = self.stored_files()
+
+    def delete(self, *args, **kwargs):
+        """Delete the image and its files; refused while a published article shows it."""
+        if articles := list(self.published_articles()):
+            raise ImageInUse(self, articles)
+        files = self.stored_files()
+        result = super().delete(*args, **kwargs)
+        self._delete_files_on_commit(files, kwargs.get("using"))
+        return result
+
+    def published_articles(self):
+        """The articles readers can see that show this image in their body."""
+        return (
+            Article.objects.published().filter(body_images=self).only("title", "slug", "pub_date")
+        )
+
+    def stored_files(self) -> set[str]:
+        """The names in storage of the image and its renditions."""
+        return images.stored_names(self.file, self.renditions)
+
+    def _delete_files_on_commit(self, names: set[str], using=None) -> None:
+        if not names:
+            return
+        storage = self.file.storage
+        transaction.on_commit(
+            lambda: [storage.delete(name) for name in names], using=using or self._state.db
+        )
+
+    def sources(self) -> dict | None:
+        """{"src", "srcset", "width", "height"} for an <img> (see posts.images.image_sources)."""
+        return images.image_sources(self.file, self.renditions)
+
+    def figure_html(self) -> str:
+        """
+        The <figure> the editor inserts: the image with its srcset, and the
+        caption and credit ("caption — credit") when there are any.
+        """
+        return rendering.figure_html(self)
+
+
+class ImageInUse(Exception):
+    """Deleting a library image that published articles still show."""
+
+    def __init__(self, image: Image, articles: list[Article]):
+        self.image = image
+        self.articles = articles
+        titles = ", ".join(f"“{article.title}”" for article in articles)
+        super().__init__(f"“{image}” is shown by published articles: {titles}.")

@@ -23,6 +23,7 @@ EDITOR_PERMISSIONS = {
     "tag": ["add", "change", "delete", "view"],
     "outlet": ["add", "change", "delete", "view"],
     "author": ["add", "change", "delete", "view"],
+    "image": ["add", "change", "delete", "view"],
     "sitesettings": ["change", "view"],
 }
 

@@ -186,21 +186,33 @@ def can_preview(user) -> bool:
 ARTICLE_TEMPLATE = "posts/article_detail.html"
 
 
-def render_article(request, article: Article, *, status: int = 200, **context) -> HttpResponse:
+def render_article(
+    request, article: Article, *, status: int = 200, parts: dict | None = None, **context
+) -> HttpResponse:
     """
     The article page: the body with its quotations placed, the sources, the
     featured image and the comments; ``context`` adds to it (the comment view
-    passes a bound form with its errors).
+    passes a bound form with its errors). ``parts`` gives the "authors",
+    "tags" and "quotations" instead of the stored ones (posts.preview: an
+    article as its form stands, unsaved).
     """
-    prefetch_related_objects(
-        [article],
-        "authors",
-        "tags",
-        Prefetch("quotations", queryset=Quotation.objects.select_related("outlet")),
-    )
-    body_html, sources = place_quotations(article.body_html, article.quotations.all())
+    if parts is None:
+        prefetch_related_objects(
+            [article],
+            "authors",
+            "tags",
+            Prefetch("quotations", queryset=Quotation.objects.select_related("outlet")),
+        )
+        parts = {
+            "authors": article.authors.all(),
+            "tags": article.tags.all(),
+            "quotations": article.quotations.all(),
+        }
+    body_html, sources = place_quotations(article.body_html, parts["quotations"])
     page = {
         "article": article,
+        "authors": parts["authors"],
+        "tags": parts["tags"],
         "body_html": body_html,
         "sources": sources,
         "image": article.featured_image_sources(),

@@ -84,7 +84,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "posts.views.csrf_failure"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the publication's name and its technical models apart
+    # (security.admin_site.PublicationAdminSite).
+    "security.admin_site.PublicationAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,11 +98,19 @@ INSTALLED_APPS = [
     "django_recaptcha",
     "csp",
     "axes",
+    # Background tasks (email): django.tasks's backport and its database backend.
+    "django_tasks",
+    "django_tasks_db",
+    # Revisions of articles (posts.revisions): every save a version, compare, restore.
+    "reversion",
+    # The article body's rich-text editor (its bundled JS/CSS as static files).
+    "django_prose_editor",
     "posts",
     "comments",
     "wordpress",
     "pagecache",
     "security",
+    "autosave",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +254,35 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 # Cookies that carry no personal state; any other cookie bypasses the cache.
 PAGE_CACHE_IGNORED_COOKIES = env_list("PAGE_CACHE_IGNORED_COOKIES", [])
+# Front caches purged when pages change (pagecache.frontends; README "Caching").
+FRONT_CACHES: dict[str, dict] = {}
+# Comma-separated: every nginx (one per app server, say) is purged.
+for number, location in enumerate(env_list("FRONT_CACHE_NGINX_URL", [])):
+    FRONT_CACHES[f"nginx{number or ''}"] = {
+        "BACKEND": "pagecache.frontends.NginxBackend",
+        "LOCATION": location,
+    }
+if os.environ.get("FRONT_CACHE_VARNISH_URL"):
+    FRONT_CACHES["varnish"] = {
+        "BACKEND": "pagecache.frontends.VarnishBackend",
+        "LOCATION": os.environ["FRONT_CACHE_VARNISH_URL"],
+    }
+if os.environ.get("FRONT_CACHE_CLOUDFLARE_ZONE_ID"):
+    FRONT_CACHES["cloudflare"] = {
+        "BACKEND": "pagecache.frontends.CloudflareBackend",
+        "ZONE_ID": os.environ["FRONT_CACHE_CLOUDFLARE_ZONE_ID"],
+        "API_TOKEN": os.environ.get("FRONT_CACHE_CLOUDFLARE_API_TOKEN", ""),
+    }
+if os.environ.get("FRONT_CACHE_CLOUDFRONT_DISTRIBUTION_ID"):
+    FRONT_CACHES["cloudfront"] = {
+        "BACKEND": "pagecache.frontends.CloudFrontBackend",
+        "DISTRIBUTION_ID": os.environ["FRONT_CACHE_CLOUDFRONT_DISTRIBUTION_ID"],
+    }
+# The public address purged pages are named by (default SITE_URL).
+FRONT_CACHE_SITE_URL = os.environ.get("FRONT_CACHE_SITE_URL", "")
+# Seconds each purge call may take; a purge is sent again this much later.
+FRONT_CACHE_TIMEOUT = env_float("FRONT_CACHE_TIMEOUT", 2.0)
+FRONT_CACHE_REPURGE_SECONDS = env_float("FRONT_CACHE_REPURGE_SECONDS", 2.0)
 
 # django-axes' lockout check runs before the password is tested (see AXES_* below).
 AUTHENTICATION_BACKENDS = [
@@ -342,6 +381,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "strategist@localhost"
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The public address of the site, used in links sent by email.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks (every email: moderators, confirmations, reply notifications).
+# "immediate" runs them in the process that enqueues them (development, tests:
+# bin/run needs nothing else); "database" stores them for `manage.py db_worker`
+# (production: any number of workers on any number of machines).
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = (os.environ.get("TASKS_BACKEND") or "immediate").strip().lower()
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be immediate or database, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+# Attempts for each email before a task gives up (retried with backoff).
+EMAIL_TASK_ATTEMPTS = env_int("EMAIL_TASK_ATTEMPTS", 5)
 
 # reCAPTCHA: v3 (invisible, score based) unless RECAPTCHA_VERSION=2.
 # Without keys, Google's published test keys are used (development only).

@@ -1,11 +1,15 @@
 """factory_boy factories shared by the test modules."""
 
+import io
+
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image as PillowImage
 
 from comments.models import Comment
-from posts.models import Article, Author, Outlet, Quotation, Tag
+from posts.models import Article, Author, Image, Outlet, Quotation, Tag
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -66,6 +70,25 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+
+def png_file(name: str = "picture.png", width: int = 1000, height: int = 600):
+    """A real PNG upload (re-encoded and resized by Image.save like an admin upload)."""
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (width, height), (30, 90, 150)).save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library image; pass ``file=png_file(...)`` for other sizes."""
+
+    class Meta:
+        model = Image
+
+    file = factory.LazyFunction(png_file)
+    alt_text = factory.Sequence(lambda n: f"Picture number {n}")
+    caption = "Canvassers at work"
+    credit = "Photo: Ana Ruiz"
 
 
 class QuotationFactory(factory.django.DjangoModelFactory):

@@ -19,6 +19,7 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 BLOCK_DELIMITER = re.compile(r"<!--\s*/?wp:.*?-->[ \t]*\n?", re.DOTALL)
 
@@ -185,3 +186,29 @@ def convert_content(content: str) -> ConvertedContent:
     return ConvertedContent(
         html=content.strip(), shortcodes=find_shortcodes(content), had_blocks=had_blocks
     )
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMAGE_ADDRESSES = re.compile(
+    r"""(\s(?:src|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE
+)
+
+
+def site_images_relative(content: str, site: str) -> str:
+    """
+    Image addresses on the WordPress site itself (``site``, its base URL, over
+    http or https) made root-relative ("/wp-content/uploads/..."): an article
+    shows images from the site itself only (markup.html.ARTICLE), and the
+    imported site is the one this replaces.
+    """
+    host = urlsplit(site).netloc
+    if not host:
+        return content
+    origins = re.compile(rf"https?://{re.escape(host)}(?=/)", re.IGNORECASE)
+
+    def relative_addresses(tag: re.Match[str]) -> str:
+        return _IMAGE_ADDRESSES.sub(
+            lambda value: value.group(1) + origins.sub("", value.group(2)), tag.group(0)
+        )
+
+    return _IMG_TAG.sub(relative_addresses, content)

@@ -37,7 +37,7 @@ from markup.text import xml_safe
 from posts.models import Article, Author, Tag
 from posts.rendering import render_body
 from wordpress import wxr
-from wordpress.content import convert_content
+from wordpress.content import convert_content, site_images_relative
 from wordpress.models import LegacyRedirect, WordPressTerm
 
 COMMENT_BATCH_SIZE = 500
@@ -251,6 +251,7 @@ class WordPressImporter:
         self.report = ImportReport(dry_run=dry_run)
         self.progress = progress or (lambda report: None)
         self.base_path = ""
+        self.site = ""
         self.authors: dict[str, Author] = {}
         self.declared_authors = False
         self.terms: dict[tuple[str, str], Tag] = {}
@@ -294,6 +295,7 @@ class WordPressImporter:
             )
         site = channel.base_blog_url or channel.link
         self.base_path = unquote(urlsplit(site).path).rstrip("/")
+        self.site = site
 
     # Authors and tags ------------------------------------------------------
 
@@ -433,7 +435,7 @@ class WordPressImporter:
             "title": title,
             "slug": self._article_slug(base_slug, pub_date, existing),
             "dek": " ".join(plain_text(post.excerpt).split()),
-            "body": article_body(converted.html),
+            "body": article_body(site_images_relative(converted.html, self.site)),
             "body_format": Article.BodyFormat.HTML,
             "status": self._effective_status(status, pub_date),
             "pub_date": pub_date,

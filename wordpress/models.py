@@ -13,17 +13,25 @@ class WordPressTerm(models.Model):
         CATEGORY = "category", "Category"
         POST_TAG = "post_tag", "Tag"
 
-    taxonomy = models.CharField(max_length=20, choices=Taxonomy)
+    taxonomy = models.CharField(
+        max_length=20, choices=Taxonomy, help_text="A WordPress category or a WordPress tag."
+    )
     wordpress_slug = models.CharField(
         max_length=200, help_text="The term's slug (nicename) on the WordPress site."
     )
     wordpress_name = models.CharField(
         max_length=200, blank=True, help_text="The term's name on the WordPress site."
     )
-    tag = models.ForeignKey("posts.Tag", on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(
+        "posts.Tag",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The tag this term became on this site.",
+    )
 
     class Meta:
         verbose_name = "WordPress term"
+        verbose_name_plural = "WordPress terms"
         constraints = [
             models.UniqueConstraint(
                 fields=["taxonomy", "wordpress_slug"], name="unique_wordpress_term"

@@ -1,14 +1,15 @@
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 import pagecache
 from comments import cookies
 from comments.captcha import captcha_version
 from comments.forms import CommentForm
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment
+from comments.pages import comment_pages
 from comments.render import render_comment
-from comments.threads import build_thread
 
 register = template.Library()
 
@@ -25,30 +26,41 @@ def _reply_target(value, comments):
     return None
 
 
+@register.simple_tag(takes_context=True)
+def comment_page_links(context, article):
+    """
+    In the <head> of a page of comments: rel="prev" and rel="next" to its
+    neighbours (the canonical link is the page's own address).
+    """
+    request = context["request"]
+    pages = comment_pages(request, article, context.get("comment_page"))
+    if not pages.paged:
+        return ""
+    links = [
+        (rel, request.build_absolute_uri(url))
+        for rel, url in (("prev", pages.previous_url), ("next", pages.next_url))
+        if url
+    ]
+    return format_html_join("\n", '<link rel="{}" href="{}">', links)
+
+
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comments_section(context, article):
     """
-    The comments under an article and the "Leave a Reply" form, in two
-    queries whatever the number of comments: the Discussion settings and the
-    comments (the approved ones plus the reader's own held ones).
+    The comments under an article (the page of them shown: ``comment_page``
+    in the context, else the default one) and the "Leave a Reply" form, in
+    two queries whatever the number of comments: the Discussion settings and
+    the comments (the approved ones plus the reader's own held ones).
     """
     request = context["request"]
-    discussion = DiscussionSettings.load()
-    comments = list(
-        Comment.objects.for_article_page(article, cookies.own_comment_ids(request)).only(
-            # What build_thread() and render_comment() read, not the raw text and the
-            # private fields (a large part of the cost of a long thread).
-            "parent_id",
-            "author_name",
-            "author_url",
-            "body_html",
-            "status",
-            "submitted",
-            "user_id",  # the publication's badge
-        )
-    )
-    # A staff preview of a draft shows no form: posting needs a published article.
-    comments_open = article.is_published() and discussion.comments_open_for(article)
+    pages = comment_pages(request, article, context.get("comment_page"))
+    discussion = pages.discussion
+    comments = [node.comment for node in pages.nodes]
+    # Readers may comment once they see the article (its switch, its age);
+    # a staff preview of one they cannot see yet shows no form (posting needs
+    # a published article) and says comments will be open, never "closed".
+    open_to_readers = discussion.comments_open_for(article)
+    comments_open = article.is_published() and open_to_readers
     form = context.get("comment_form")
     if form is not None:
         reply_to = _reply_target(form.data.get("parent"), comments)
@@ -64,10 +76,10 @@ def comments_section(context, article):
         pagecache.response_value(
             request, "comment-timestamp", article.pk, form.initial["timestamp"]
         )
-    approved_count = sum(1 for comment in comments if comment.is_approved())
-    thread = build_thread(comments, discussion.thread_depth)
+    approved_count = sum(1 for comment in pages.comments if comment.is_approved())
+    thread = pages.nodes
     tz = timezone.get_current_timezone()
-    page_url = article.get_absolute_url()
+    page_url = pages.current_url
     # The whole list as two strings, split after the comment being replied to
     # (the form goes there): looping over hundreds of nodes in the template
     # cost more than rendering them.
@@ -97,7 +109,10 @@ def comments_section(context, article):
         "thread_html": mark_safe("".join(before)),  # noqa: S308
         "thread_html_after_form": mark_safe("".join(after)),  # noqa: S308
         "approved_count": approved_count,
+        "pages": pages if pages.paged else None,
+        "page_url": page_url,
         "comments_open": comments_open,
+        "open_on_publication": open_to_readers and not article.is_published(),
         "form": form,
         "reply_to": reply_to,
         "captcha_version": captcha_version(),

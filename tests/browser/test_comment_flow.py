@@ -98,9 +98,9 @@ def test_reader_comments_and_replies_moderator_approves_everyone_sees(
     admin.wait_for_url("**/admin/comments/comment/")
     row = admin.locator("tr", has=admin.locator(f"input[value='{first.pk}']"))
     assert "jane@example.org" in row.inner_text()
-    with admin.expect_navigation():
-        row.locator("button:has-text('Approve')").click()
-    assert "approved" in admin.inner_text(".messagelist")
+    # The row button works in place (comments/static/comments/admin/queue.js).
+    row.locator("button:has-text('Approve')").click()
+    admin.locator("#queue-live", has_text="approved").wait_for(state="attached")
     admin.check(f"input[name=_selected_action][value='{reply.pk}']")
     admin.select_option("select[name=action]", "approve")
     with admin.expect_navigation():

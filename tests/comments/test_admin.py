@@ -153,13 +153,22 @@ class TestQueue:
             "https://jane.example",
             "203.0.113.50",
             "The exurban vote",
-            f'href="{article.get_absolute_url()}#comment-{comment.pk}"',
+            # Held: the article's public page, and the staff view of the comment in place.
+            f'href="{article.get_absolute_url()}" class="on-site"',
+            f'href="{CHANGELIST}{comment.pk}/in-place/"',
+            "In reply to",
             "The parent comment text",
             "Low captcha score: score 0.1, threshold 0.5",
-            "0.1",
+            "captcha score 0.1",
         ):
             assert text in row, text
-        assert re.search(r'class="field-approved_count">2<', row)
+        assert re.search(r'class="queue-author-approved"[^>]*>2 approved<', row)
+
+    def test_approved_comment_links_to_itself_on_the_site(self, moderator_client):
+        comment = CommentFactory(body="Shown to readers")
+        html = moderator_client.get(CHANGELIST + "?status=approved").content.decode()
+        assert f'href="{comment.get_absolute_url()}" class="on-site"' in html
+        assert f"{comment.pk}/in-place/" not in html
 
     def test_filter_by_reason(self, moderator_client):
         held(body="Low score one")
@@ -242,19 +251,37 @@ class TestModerating:
         [
             ("pending", ["approve", "spam", "trash"], True),
             ("approved", ["unapprove", "spam", "trash"], True),
-            ("spam", ["restore", "trash"], False),
+            # Delete permanently needs the delete permission, which moderators lack.
+            ("spam", ["restore"], False),
             ("trash", ["restore"], False),
         ],
     )
     def test_row_actions_per_status(self, moderator_client, status, buttons, links):
         comment = held(status=status)
         html = moderator_client.get(CHANGELIST, {"status": status}).content.decode()
-        shown = re.findall(rf'formaction="{CHANGELIST}{comment.pk}/(\w+)/"', html)
+        shown = re.findall(rf'formaction="{CHANGELIST}{comment.pk}/([\w-]+)/"', html)
         assert shown == buttons
         reply = reverse("admin:comments_comment_reply", args=[comment.pk])
         assert (f'href="{reply}">Reply</a>' in html) is links
         edit = reverse("admin:comments_comment_change", args=[comment.pk])
-        assert (f'href="{edit}">Edit</a>' in html) is links
+        assert (f'href="{edit}" data-quick-edit-url=' in html) is links
+        assert ("Quick edit</a>" in html) is links
+
+    @pytest.mark.parametrize(
+        ("status", "buttons", "labels"),
+        [
+            ("spam", ["restore", "delete-permanently"], ["Not spam", "Delete permanently"]),
+            ("trash", ["restore", "delete-permanently"], ["Restore", "Delete permanently"]),
+        ],
+    )
+    def test_spam_and_trash_views_offer_delete_permanently_to_who_may_delete(
+        self, admin_client, status, buttons, labels
+    ):
+        comment = held(status=status)
+        html = admin_client.get(CHANGELIST, {"status": status}).content.decode()
+        assert re.findall(rf'formaction="{CHANGELIST}{comment.pk}/([\w-]+)/"', html) == buttons
+        for label in labels:
+            assert f"formnovalidate>{label}</button>" in html
 
     @pytest.mark.parametrize(
         ("status", "url", "after"),
@@ -414,6 +441,10 @@ class TestAdminIndexAndSettings:
                 "disallowed_words": "viagra",
                 "close_after_days": "30",
                 "thread_depth": "4",
+                "page_comments": "on",
+                "comments_per_page": "25",
+                "default_comments_page": "first",
+                "comment_order": "newest",
                 "moderator_emails": "ed@example.org",
             },
         )
@@ -422,6 +453,10 @@ class TestAdminIndexAndSettings:
         assert discussion.approval_policy == "hold_all"
         assert discussion.max_links == 3
         assert discussion.thread_depth == 4
+        assert discussion.page_comments is True
+        assert discussion.comments_per_page == 25
+        assert discussion.default_comments_page == "first"
+        assert discussion.comment_order == "newest"
         assert discussion.moderator_email_list() == ["ed@example.org"]
 
 

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from comments.models import Comment, HoldReason
+from comments.models import Comment, HoldReason, SentEmail, Subscriber, Subscription
 from comments.privacy import (
     erase_personal_data,
     export_personal_data,
@@ -94,6 +94,49 @@ def test_export_contains_everything_held(janes_comments):
 def test_export_of_an_unknown_address_is_empty(janes_comments):
     assert export_personal_data("nobody@example.com")["comments"] == []
     assert export_personal_data("")["comments"] == []
+
+
+@pytest.fixture
+def janes_subscriptions(janes_comments):
+    """Jane confirmed reply notifications for her first comment; someone else too."""
+    first, held, other = janes_comments
+    jane = Subscriber.objects.create(email="jane.reader@example.com", confirmed_at=timezone.now())
+    Subscription.objects.create(subscriber=jane, comment=first)
+    Subscription.objects.create(subscriber=jane, comment=held)
+    SentEmail.objects.create(
+        key="approved:1", kind=SentEmail.Kind.APPROVED, subscriber=jane, sent_at=timezone.now()
+    )
+    someone = Subscriber.objects.create(email="someone@example.org", confirmed_at=timezone.now())
+    Subscription.objects.create(subscriber=someone, comment=other)
+    return jane, someone
+
+
+def test_export_includes_reply_notifications(janes_comments, janes_subscriptions):
+    first, held, other = janes_comments
+    jane, someone = janes_subscriptions
+    data = export_personal_data(EMAIL)
+    json.dumps(data)
+    notifications = data["reply_notifications"]
+    assert notifications["confirmed_at"] == jane.confirmed_at.isoformat()
+    assert notifications["stopped_all_at"] is None
+    assert sorted(item["comment"] for item in notifications["subscribed_comments"]) == [
+        first.pk,
+        held.pk,
+    ]
+    assert notifications["emails_sent"] == 1
+    assert export_personal_data("nobody@example.com")["reply_notifications"] is None
+
+
+def test_erase_ends_the_addresss_subscriptions(janes_comments, janes_subscriptions):
+    jane, someone = janes_subscriptions
+    erase_personal_data(EMAIL)
+    assert not Subscriber.objects.filter(pk=jane.pk).exists()
+    assert not Subscription.objects.filter(subscriber_id=jane.pk).exists()
+    assert not SentEmail.objects.filter(subscriber_id=jane.pk).exists()
+    assert Subscription.objects.filter(subscriber=someone).count() == 1
+    assert "jane" not in json.dumps(export_personal_data(EMAIL)).lower().replace(
+        '"email": "jane.reader@example.com"', ""
+    )
 
 
 def test_erase_anonymises_and_keeps_the_text(janes_comments):
@@ -178,7 +221,7 @@ def test_erase_command(janes_comments):
     first, held, _ = janes_comments
     out = StringIO()
     call_command("erase_personal_data", EMAIL, stdout=out)
-    assert "2 comment(s)" in out.getvalue()
+    assert "Erased the personal data of 2 comments by" in out.getvalue()
     first.refresh_from_db()
     assert first.author_name == "Anonymous"
     assert first.body == "The suburbs decide it."
@@ -193,7 +236,7 @@ def test_purge_command(settings):
     CommentFactory(ip_address="203.0.113.1", submitted=timezone.now() - timedelta(days=8))
     out = StringIO()
     call_command("purge_commenter_ips", stdout=out)
-    assert "from 1 comment(s) older than 7 days" in out.getvalue()
+    assert "from 1 comment older than 7 days." in out.getvalue()
     assert not Comment.objects.filter(ip_address__isnull=False).exists()
     with pytest.raises(CommandError):
         call_command("purge_commenter_ips", "--days", "-1")

@@ -23,7 +23,7 @@ from tests.factories import (
     add_comments,
 )
 from tests.posts.test_query_budgets import ARTICLE_PAGE_BUDGET, LIST_PAGE_QUERIES, add_article
-from tests.query_budget import assert_budget
+from tests.query_budget import assert_budget, exact_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,9 @@ pytestmark = pytest.mark.django_db
 # approved count (bounded), the paginator's bounded count, the page of
 # comments and their hold reasons. On PostgreSQL with more approved comments
 # than comments.counting.COUNT_LIMIT, one more: the table's row estimate.
-MODERATION_QUEUE_BUDGET = 7  # pending comments, for a superuser
-ALL_COMMENTS_BUDGET = 9  # ?status=all, for a member of the Moderators group
+# Every admin page also reads the masthead once: its header is the publication's name.
+MODERATION_QUEUE_BUDGET = 8  # pending comments, for a superuser
+ALL_COMMENTS_BUDGET = 10  # ?status=all, for a member of the Moderators group
 
 
 @pytest.fixture(autouse=True)
@@ -106,6 +107,43 @@ def test_own_pending_comments_cost_no_extra_query(client, three_hundred_comments
     [html] = assert_budget(client, url, ARTICLE_PAGE_BUDGET)
     assert "Mine, held" in html, "the author sees their held comment"
     assert "Your comment is awaiting moderation." in html, "with the notice"
+
+
+# Pages of comments (Discussion settings › Break comments into pages)
+
+
+@pytest.fixture
+def paged():
+    discussion = DiscussionSettings.load()
+    discussion.page_comments = True
+    discussion.comments_per_page = 2
+    discussion.default_comments_page = DiscussionSettings.DefaultPage.FIRST
+    discussion.save()
+
+
+def test_a_page_of_comments_costs_the_article_pages_queries_for_10_or_300(
+    client, paged, ten_comments, three_hundred_comments
+):
+    """Two threads of four comments a page (ten comments: 4 + 4 on page 1, 2 on page 2)."""
+    for article, shown in ((ten_comments, 2), (three_hundred_comments, 8)):
+        url = f"{article.get_absolute_url()}comment-page-2/"
+        [html] = assert_budget(client, url, ARTICLE_PAGE_BUDGET)
+        assert html.count('class="comment depth-') == shown
+    [html] = assert_budget(client, three_hundred_comments.get_absolute_url(), ARTICLE_PAGE_BUDGET)
+    assert html.count('class="comment depth-') == 8
+    assert ">300 Comments<" in html, "the heading counts every page's comments"
+
+
+def test_comment_permalink_costs_three_queries_however_many_comments(
+    client, paged, ten_comments, three_hundred_comments
+):
+    """The comment with its article, the Discussion settings, the article's comments."""
+    for article in (ten_comments, three_hundred_comments):
+        last = Comment.objects.filter(article=article).latest("id")
+        with exact_queries(3):
+            response = client.get(f"/comment/{last.pk}/")
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"#comment-{last.pk}")
 
 
 # Comment counts on the home page
@@ -214,7 +252,7 @@ def test_changelist_above_the_count_limit_same_queries_for_20_and_500_rows(
 
 
 # The admin index: the number of comments awaiting moderation, from its partial index.
-ADMIN_INDEX_BUDGET = 6  # for a member of the Moderators group
+ADMIN_INDEX_BUDGET = 7  # for a member of the Moderators group (with the masthead)
 
 
 def test_admin_index_same_queries_for_2_and_500_pending(moderator_client):

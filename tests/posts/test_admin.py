@@ -76,20 +76,20 @@ class TestEditorsGroup:
         granted = set(group.permissions.values_list("content_type__app_label", "codename"))
         expected = {
             ("posts", f"{action}_{model}")
-            for model in ["article", "quotation", "tag", "outlet", "author"]
+            for model in ["article", "quotation", "tag", "outlet", "author", "image"]
             for action in ["add", "change", "delete", "view"]
         } | {("posts", "change_sitesettings"), ("posts", "view_sitesettings")}
         assert granted == expected
 
     def test_group_permissions_exist_in_the_database(self):
-        assert Permission.objects.filter(group__name="Editors").count() == 22
+        assert Permission.objects.filter(group__name="Editors").count() == 26
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("run", [1, 2])
 def test_migration_groups_survive_transactional_tests(run):
     """Each run follows a flush; tests/conftest.py puts the groups back."""
-    assert Group.objects.get(name="Editors").permissions.count() == 22
+    assert Group.objects.get(name="Editors").permissions.count() == 26
     assert Group.objects.get(name="Moderators").permissions.count() == 3
 
 
@@ -431,7 +431,9 @@ class TestQuotationMarkers:
         response = editor_client.post(ADD_URL, data)
         assert response.status_code == 200
         assert self.errors(response) == [
-            "Put [quote 1] on a line of its own in the body to place the quotation there."
+            "[quote 1] stands inside a paragraph of the body, where readers would see the "
+            "marker itself: put it in a paragraph of its own (the editor's “Insert quotation” "
+            "button does) or remove it."
         ]
         assert not Article.objects.exists()
 

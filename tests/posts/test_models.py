@@ -78,7 +78,7 @@ class TestBody:
             '<a href="mailto:a@example.org">m</a></p>'
             "<ul><li>one</li></ul><ol><li>two</li></ol>"
             '<blockquote cite="https://example.org/q"><p>quoted</p></blockquote>'
-            '<figure><img src="https://example.org/i.png" alt="An image"><figcaption>c</figcaption>'
+            '<figure><img src="/media/i.png" alt="An image"><figcaption>c</figcaption>'
             "</figure><hr>"
         )
         html = sanitize_body(source)
@@ -93,7 +93,7 @@ class TestBody:
             "<ul><li>one</li></ul>",
             "<ol><li>two</li></ol>",
             '<blockquote cite="https://example.org/q">',
-            '<img src="https://example.org/i.png" alt="An image">',
+            '<img src="/media/i.png" alt="An image">',
             "<figcaption>c</figcaption>",
             "<hr>",
         ]:

@@ -64,8 +64,10 @@ SITEMAP_BUDGET = 4
 SITEMAP_SECTION_BUDGET = 2
 # The editors' article list. Measured when pinned; the test had only asserted
 # that the count does not grow.
+# 14 since the admin's header is the publication's name (the masthead, one
+# query); "last edited by" is a subquery of the rows' own query (no N+1).
 ARTICLE_CHANGELIST = "/admin/posts/article/"
-ARTICLE_CHANGELIST_BUDGET = 13
+ARTICLE_CHANGELIST_BUDGET = 14
 
 
 @pytest.fixture(autouse=True)

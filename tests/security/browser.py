@@ -80,6 +80,11 @@ class Watcher:
 
     def attach(self, page):
         def on_dialog(dialog):
+            if dialog.type == "beforeunload":
+                # The admin's own "leave with unsaved changes?" (autosave.js): its
+                # words are the browser's, no payload can write them. Leave.
+                dialog.accept()
+                return
             self.dialogs.append(f"{dialog.type}: {dialog.message}")
             dialog.dismiss()
 

@@ -194,7 +194,9 @@ def test_classic_content_is_paragraphed_and_captions_become_figures(imported):
     )
     assert (
         '<figure><a href="https://strategist.example.org/wp-content/uploads/2024/05/line.jpg">'
-        '<img src="https://strategist.example.org/wp-content/uploads/2024/05/line.jpg" '
+        # Images of the site itself are made root-relative: an article shows
+        # images from the site only (markup.html.ARTICLE); the link stays.
+        '<img src="/wp-content/uploads/2024/05/line.jpg" '
         'alt="Voters in line" width="300" height="200"></a>'
         "<figcaption>Voters queue in Zürich, <em>early</em></figcaption></figure>" in html
     )
@@ -225,7 +227,7 @@ def test_block_editor_comments_are_removed_keeping_their_html(imported):
     assert "wp:" not in html and "<!--" not in html
     assert html == (
         "<p>Les chiffres racontent une histoire simple.</p>\n"
-        '<figure><img src="https://strategist.example.org/wp-content/uploads/2024/05/map.png" '
+        '<figure><img src="/wp-content/uploads/2024/05/map.png" '
         'alt="Carte"><figcaption>La carte des communes</figcaption></figure>\n'
         "<p>Deuxième paragraphe,\nsur une ligne brisée.</p>"
     )

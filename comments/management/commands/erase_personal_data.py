@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
+from django.utils.translation import ngettext
 
 from comments.privacy import erase_personal_data
 
@@ -27,4 +28,5 @@ class Command(BaseCommand):
             raise CommandError(f"“{email}” is not a valid email address.") from None
         count = erase_personal_data(email, erase_text=with_text)
         what = "personal data and text" if with_text else "personal data"
-        self.stdout.write(f"Erased the {what} of {count} comment(s) by {email.strip().lower()}.")
+        comments = ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count}
+        self.stdout.write(f"Erased the {what} of {comments} by {email.strip().lower()}.")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from comments.privacy import purge_expired_network_data
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days must be 0 or more.")
         count = purge_expired_network_data(days)
+        comments = ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count}
+        older = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
         self.stdout.write(
-            f"Removed IP addresses and user agents from {count} comment(s) older than {days} days."
+            f"Removed IP addresses and user agents from {comments} older than {older}."
         )

@@ -1,0 +1,1 @@
+from tests.posts.conftest import editor, editor_client  # noqa: F401
