@@ -25,6 +25,7 @@ TECHNICAL_URLS = [
     "/admin/axes/accessfailurelog/",
     "/admin/wordpress/wordpressterm/",
     "/admin/wordpress/legacyredirect/",
+    "/admin/django_tasks_database/dbtaskresult/",
 ]
 
 
@@ -97,7 +98,12 @@ class TestTechnicalModels:
         assert captions[-1] == "Technical"
         assert "WordPress import" not in captions and "Axes" not in captions
         technical = html[html.index(">Technical</a>") :]
-        for name in ["Access attempts", "WordPress terms", "Old WordPress addresses"]:
+        for name in [
+            "Access attempts",
+            "WordPress terms",
+            "Old WordPress addresses",
+            "Task Results (background tasks)",
+        ]:
             assert name in technical
         for url in TECHNICAL_URLS:
             assert superuser_client.get(url).status_code == 200
