@@ -207,3 +207,13 @@ def purge_expired_network_data(days: int | None = None, *, now: datetime | None 
         .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
         .update(ip_address=None, user_agent="")
     )
+
+
+def purge_commenter_ips_job() -> str:
+    """The daily job (maintenance.run_daily): purge_expired_network_data, said in a line."""
+    days = settings.COMMENT_IP_RETENTION_DAYS
+    count = purge_expired_network_data(days)
+    return (
+        f"removed IP addresses and user agents from {count} comment{'s' if count != 1 else ''} "
+        f"older than {days} day{'s' if days != 1 else ''}"
+    )

@@ -9,11 +9,13 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from posts import images, publishing
+from autosave.admin import AutosaveAdminMixin
+from posts import images, publishing, revisions
 from posts.desk import ArticleDeskMixin
-from posts.editor import ArticleBodyForm, picker_entry
-from posts.models import Article, Author, Image, Outlet, Quotation, SiteSettings, Tag
+from posts.editor import ArticleBodyForm, PageBodyForm, picker_entry
+from posts.models import Article, Author, Image, Outlet, Page, Quotation, SiteSettings, Tag
 from posts.rendering import quotation_markers
+from posts.trash_admin import TrashAdminMixin
 from singletons.admin import SingleRowAdmin
 
 IMAGE_CONTENT_TYPES = {
@@ -106,7 +108,7 @@ class QuotationInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
+class ArticleAdmin(TrashAdminMixin, ArticleDeskMixin, admin.ModelAdmin):
     form = ArticleBodyForm
     list_display = [
         "title",
@@ -213,7 +215,10 @@ class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
         return count
 
     def delete_queryset(self, request, queryset):
-        """One by one, so that Article.delete() removes each featured image's files."""
+        """
+        Deleting for good (superusers, from the trash: see TrashAdminMixin),
+        one by one, so that Article.delete() removes each featured image's files.
+        """
         for article in queryset:
             article.delete()
 
@@ -290,6 +295,62 @@ class QuotationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article", "outlet"]
 
 
+@admin.register(Page)
+class PageAdmin(
+    TrashAdminMixin, AutosaveAdminMixin, revisions.RevisionAdminMixin, admin.ModelAdmin
+):
+    """
+    Pages (About, Masthead...): the articles' rich-text body, autosave and
+    revisions (history, compare, restore); a draft is previewed on the site.
+    """
+
+    form = PageBodyForm
+    autosave_modified_field = "updated_at"
+    list_display = ["title", "address", "status", "menu_order", "updated_at", "view_link"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug", "path", "dek", "body"]
+    search_help_text = "Searches the title, address, dek and text."
+    ordering = ["path"]
+    list_per_page = 50
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["preview_link", "published_at", "updated_at"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "parent", "dek", "body", "body_format"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "menu_order", "preview_link", "published_at", "updated_at"]},
+        ),
+    ]
+
+    def revision_texts(self, versions):
+        return revisions.page_texts(versions)
+
+    def restore_version(self, obj, version):
+        return revisions.restore_page(obj, version)
+
+    @admin.display(description="address", ordering="path")
+    def address(self, page):
+        return page.get_absolute_url()
+
+    @admin.display(description="on the site")
+    def view_link(self, page):
+        label = "View" if page.is_published() else "Preview"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', page.get_absolute_url(), label
+        )
+
+    @admin.display(description="on the site")
+    def preview_link(self, page):
+        if not page.pk:
+            return "Save the page to preview it."
+        label = "View on the site" if page.is_published() else "Preview (readers cannot see it yet)"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', page.get_absolute_url(), label
+        )
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(SingleRowAdmin):
     fields = ["name", "tagline", "place_line"]
@@ -336,10 +397,13 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="used by")
     def used_by(self, image):
         articles = list(image.articles.order_by("-pub_date").only("title", "slug", "pub_date"))
-        if not articles:
-            return "No article shows this image yet."
+        pages = list(image.pages.order_by("path").only("title", "path"))
+        if not articles and not pages:
+            return "No article or page shows this image yet."
         return format_html_join(
-            ", ", '<a href="{}">{}</a>', ((a.get_absolute_url(), a.title) for a in articles)
+            ", ",
+            '<a href="{}">{}</a>',
+            ((item.get_absolute_url(), item.title) for item in [*articles, *pages]),
         )
 
     def save_model(self, request, obj, form, change):
@@ -348,16 +412,24 @@ class ImageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def get_deleted_objects(self, objs, request):
-        """Published articles showing an image protect it (both delete pages say which)."""
+        """
+        Published articles and pages showing an image protect it (both delete
+        pages say which).
+        """
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         for image in objs:
-            for article in image.published_articles():
+            shown_by = [
+                *(("article", a) for a in image.published_articles()),
+                *(("page", p) for p in image.published_pages()),
+            ]
+            for kind, item in shown_by:
                 protected.append(
                     format_html(
-                        '{}: shown by the published article <a href="{}">{}</a>',
+                        '{}: shown by the published {} <a href="{}">{}</a>',
                         image,
-                        article.get_absolute_url(),
-                        article.title,
+                        kind,
+                        item.get_absolute_url(),
+                        item.title,
                     )
                 )
         return deleted, counts, perms_needed, protected

@@ -6,7 +6,10 @@ class PostsConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from posts import revisions, signals
+        from maintenance import register_daily
+        from posts import revisions, signals, trash
 
         signals.connect(self)
         revisions.register()
+        # `manage.py run_daily_jobs` (cron) empties the trash after TRASH_RETENTION_DAYS.
+        register_daily("empty_trash", trash.purge_job)

@@ -432,3 +432,59 @@ Read the autopsy for what it says about the party's machinery, and be suspicious
         ],
     },
 ]
+
+# The standing pages, at stable addresses the demo menu links to (menus) and the
+# comment form points at (/comment-policy/). Bodies are text with paragraphs.
+PAGES = [
+    {
+        "slug": "about",
+        "title": "About The Democratic Strategist",
+        "dek": "A journal of public opinion and political strategy for Democrats who want to win, and keep winning.",
+        "menu_order": 1,
+        "body": """The Democratic Strategist is a journal for the people who run campaigns, advise candidates, organize voters and argue about where the party should go next. We publish analysis of polling and election results, memos on message and turnout, and arguments about the coalition a lasting Democratic majority needs.
+
+We are not a newsroom. Most of what we publish starts from reporting elsewhere, which we quote and link, and asks what it means for strategy: who is persuadable, where, and with what. When we quote a source, the quotation says who said it and where it appeared.
+
+Our contributors include field organizers, pollsters, former campaign managers and academics. They do not always agree with one another, and we do not ask them to. A strategy that cannot survive an argument among friends will not survive an election.
+
+We welcome proposals for articles. Tell the editors what you want to argue and what evidence you have, in a paragraph or two.""",
+    },
+    {
+        "slug": "masthead",
+        "title": "Masthead",
+        "dek": "The editors and regular contributors of The Democratic Strategist.",
+        "menu_order": 2,
+        "body": """<h2>Editors</h2>
+
+<strong>Margaret Okafor</strong>, editor. Field programs in four presidential cycles; turnout and organizing.
+
+<strong>Daniel Reyes</strong>, polling editor. Survey research on working-class voters of every background.
+
+<h2>Contributing writers</h2>
+
+<strong>Ruth Lindqvist</strong>: state legislatures, redistricting and the long game of building majorities.
+
+<strong>Samuel Adeyemi</strong>: messaging, media and the economics voters feel at the kitchen table.
+
+<h2>Corrections</h2>
+
+We correct errors of fact promptly and say so at the end of the article, with the date of the correction.""",
+    },
+    {
+        "slug": "comment-policy",
+        "title": "Comment policy",
+        "dek": "How we moderate readers' replies, and what gets a comment removed.",
+        "menu_order": 3,
+        "body": """We want the comments to be worth reading: arguments about strategy from people who disagree, corrections, and evidence we missed. Here is how they work.
+
+<strong>Moderation.</strong> A first comment waits for a moderator to approve it; after that, your comments appear at once. Moderators read every day, but not every hour.
+
+<strong>What we remove.</strong> Personal attacks on other readers or on the writers, slurs, threats, spam and advertising, and comments that have nothing to do with the article. Disagreement, even sharp disagreement, is welcome.
+
+<strong>Your details.</strong> We ask for a name and an email address. The name is shown with your comment; the email address never is, and we use it only to tell you about replies if you ask us to. Addresses of commenters' computers are deleted after 30 days.
+
+<strong>Links.</strong> A comment with many links may be held for a moderator, as spam often is.
+
+If you think a comment was removed by mistake, write to the editors and say which one.""",
+    },
+]

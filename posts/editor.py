@@ -19,7 +19,7 @@ from django.forms.widgets import Script
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from posts.models import Article, Image
+from posts.models import Article, Image, Page
 from posts.rendering import figure_html, render_body
 
 
@@ -27,14 +27,21 @@ class BodyEditorWidget(forms.Textarea):
     """
     A textarea the editor replaces (it stays the submitted field). Its
     ``data-body-editor`` attribute gives the script the image picker's address
-    and the media URL (images only from the site, as the allow-list).
+    and the media URL (images only from the site, as the allow-list), and
+    whether the body places quotations (articles) or not (pages: no "Insert
+    quotation" button).
     """
+
+    def __init__(self, attrs=None, *, quotations: bool = True):
+        super().__init__(attrs)
+        self.quotations = quotations
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         config = {
             "pickerUrl": reverse("admin:posts_image_picker"),
             "mediaUrl": settings.MEDIA_URL,
+            "quotations": self.quotations,
         }
         context["widget"]["attrs"]["data-body-editor"] = json.dumps(config)
         return context
@@ -67,6 +74,8 @@ class ArticleBodyForm(forms.ModelForm):
     body is what readers get. (A client posting the text format keeps it.)
     """
 
+    empty_body_message = "Write the article's text."
+
     class Meta:
         model = Article
         fields = "__all__"
@@ -86,12 +95,24 @@ class ArticleBodyForm(forms.ModelForm):
         if body is not None and cleaned_data.get("body_format") == Article.BodyFormat.HTML:
             body = render_body(body, html=True)
             if not strip_tags(body).strip() and "<img" not in body and "<hr" not in body:
-                self.add_error(
-                    "body", ValidationError("Write the article's text.", code="required")
-                )
+                self.add_error("body", ValidationError(self.empty_body_message, code="required"))
             else:
                 cleaned_data["body"] = body
         return cleaned_data
+
+
+class PageBodyForm(ArticleBodyForm):
+    """The page form: the same rich-text body as articles', without quotations."""
+
+    empty_body_message = "Write the page's text."
+
+    class Meta:
+        model = Page
+        fields = "__all__"
+        widgets = {
+            "body": BodyEditorWidget(quotations=False),
+            "body_format": forms.HiddenInput,
+        }
 
 
 def picker_entry(image: Image) -> dict:

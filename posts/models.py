@@ -1,5 +1,6 @@
 import html
 import re
+from datetime import timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -7,8 +8,8 @@ from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.urls import get_script_prefix, reverse
+from django.db.models.functions import Coalesce, Lower
+from django.urls import get_resolver, get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator, slugify
@@ -74,6 +75,25 @@ class SiteSettings(SingleRowModel):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def load(cls):
+        """
+        The one row (made with the defaults the first time), with
+        ``comment_policy_path``: the path of the published page
+        /comment-policy/, or None, read by a subquery of the same query (every
+        page reads the masthead: the comment form's link costs no query).
+        """
+        policy = Page.objects.published().filter(path=COMMENT_POLICY_PATH).values("path")[:1]
+        annotated = cls.objects.annotate(comment_policy_path=Subquery(policy))
+        row = annotated.filter(pk=1).first()
+        return row if row is not None else annotated.get(pk=super().load().pk)
+
+    @property
+    def comment_policy_url(self) -> str:
+        """The address of the published comment policy page, or "" (see load())."""
+        path = getattr(self, "comment_policy_path", None)
+        return f"{_posts_root(get_script_prefix())}{path}/" if path else ""
+
 
 class Author(models.Model):
     name = models.CharField(max_length=200, help_text="The name printed in the byline.")
@@ -113,6 +133,27 @@ class Author(models.Model):
         return posts_path("posts:author", "author/", self.slug)
 
 
+class TagQuerySet(models.QuerySet):
+    def with_published_articles(self):
+        """
+        Tags with at least one article readers may see, each annotated with
+        ``article_count`` (those articles), alphabetical ignoring case: one query.
+        """
+        published = (
+            Article.objects.published()
+            .filter(tags=OuterRef("pk"))
+            .order_by()
+            .values("tags")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            self.annotate(article_count=Subquery(published, output_field=models.IntegerField()))
+            .filter(article_count__gt=0)
+            .order_by(Lower("name"), "slug")
+        )
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=100, help_text="The tag as readers see it.")
     slug = models.SlugField(
@@ -120,6 +161,8 @@ class Tag(models.Model):
         unique=True,
         help_text=format_html("Used in the tag's address: {}.", "/tag/<slug>/"),
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -177,15 +220,82 @@ class Outlet(models.Model):
         return posts_path("posts:source", "source/", self.slug)
 
 
-class ArticleQuerySet(models.QuerySet):
+class TrashQuerySet(models.QuerySet):
+    """Articles or pages in the trash, or not (see Trashable)."""
+
+    def trashed(self):
+        return self.filter(trashed_at__isnull=False)
+
+    def not_trashed(self):
+        return self.filter(trashed_at__isnull=True)
+
+    def trash_expired(self, now=None):
+        """Items in the trash for TRASH_RETENTION_DAYS days or more: the daily job deletes them."""
+        days = settings.TRASH_RETENTION_DAYS
+        return self.filter(trashed_at__lte=(now or timezone.now()) - timedelta(days=days))
+
+
+class Trashable(models.Model):
+    """
+    Deleting in the admin moves an article or a page to the trash: readers get
+    410 Gone at its address, editors may restore it for TRASH_RETENTION_DAYS
+    days, then the daily job deletes it for good (posts.trash).
+    """
+
+    trashed_at = models.DateTimeField(
+        "moved to the trash",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was moved to the trash; empty when it is not in the trash.",
+    )
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff account that moved it to the trash.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.trashed_at is not None
+
+    def trash_expires(self):
+        """When the daily job deletes it for good (None when not in the trash)."""
+        if self.trashed_at is None:
+            return None
+        return self.trashed_at + timedelta(days=settings.TRASH_RETENTION_DAYS)
+
+    def move_to_trash(self, user=None) -> None:
+        """Readers no longer see it (410 Gone at its address); restore() brings it back."""
+        self.trashed_at = timezone.now()
+        self.trashed_by = user if user is not None and user.is_authenticated else None
+        self.save(update_fields=["trashed_at", "trashed_by"])
+
+    def restore(self) -> None:
+        """Take it out of the trash, as it was (published or not)."""
+        self.trashed_at = None
+        self.trashed_by = None
+        self.save(update_fields=["trashed_at", "trashed_by"])
+
+
+class ArticleQuerySet(TrashQuerySet):
     def published(self):
         """
         Articles a reader may see: published (or scheduled) with a publication
-        time that has come. A scheduled article needs no job to appear.
+        time that has come, and not in the trash. A scheduled article needs no
+        job to appear.
         """
         return self.filter(
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
             pub_date__lte=timezone.now(),
+            trashed_at__isnull=True,
         )
 
     def in_month(self, year: int, month: int):
@@ -264,7 +374,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return super().get_queryset().defer("search_vector")
 
 
-class Article(models.Model):
+class Article(Trashable):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SCHEDULED = "scheduled", "Scheduled"
@@ -391,7 +501,15 @@ class Article(models.Model):
     class Meta:
         ordering = ["-pub_date", "-id"]
         get_latest_by = "pub_date"
-        indexes = [models.Index(fields=["status", "-pub_date"])]
+        indexes = [
+            models.Index(fields=["status", "-pub_date"]),
+            # The admin's Trash and the daily purge: a few rows, never the published ones.
+            models.Index(
+                fields=["trashed_at"],
+                condition=Q(trashed_at__isnull=False),
+                name="article_in_trash",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -435,9 +553,15 @@ class Article(models.Model):
             if not self._state.adding and self._is_pk_set():
                 clashes = clashes.exclude(pk=self.pk)
             if clashes.exists():
-                errors.setdefault(field, []).append(
-                    self.date_error_message(lookup_type, field, unique_for)
-                )
+                if not clashes.not_trashed().exists():
+                    message = ValidationError(
+                        "An article in the trash has this slug in the same month: restore "
+                        "and edit it, or choose another slug.",
+                        code="unique_for_month",
+                    )
+                else:
+                    message = self.date_error_message(lookup_type, field, unique_for)
+                errors.setdefault(field, []).append(message)
         return errors
 
     def save(self, *args, **kwargs):
@@ -509,6 +633,7 @@ class Article(models.Model):
             self.pk is not None
             and self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
             and self.pub_date <= timezone.now()
+            and self.trashed_at is None
         )
 
     def date_first_publication(self) -> bool:
@@ -654,9 +779,10 @@ class Image(models.Model):
         self._stored_files = self.stored_files()
 
     def delete(self, *args, **kwargs):
-        """Delete the image and its files; refused while a published article shows it."""
-        if articles := list(self.published_articles()):
-            raise ImageInUse(self, articles)
+        """Delete the image and its files; refused while a published article or page shows it."""
+        articles, pages = list(self.published_articles()), list(self.published_pages())
+        if articles or pages:
+            raise ImageInUse(self, articles, pages)
         files = self.stored_files()
         result = super().delete(*args, **kwargs)
         self._delete_files_on_commit(files, kwargs.get("using"))
@@ -667,6 +793,10 @@ class Image(models.Model):
         return (
             Article.objects.published().filter(body_images=self).only("title", "slug", "pub_date")
         )
+
+    def published_pages(self):
+        """The pages readers can see that show this image in their body."""
+        return Page.objects.published().filter(body_images=self).only("title", "path")
 
     def stored_files(self) -> set[str]:
         """The names in storage of the image and its renditions."""
@@ -693,10 +823,357 @@ class Image(models.Model):
 
 
 class ImageInUse(Exception):
-    """Deleting a library image that published articles still show."""
+    """Deleting a library image that published articles or pages still show."""
 
-    def __init__(self, image: Image, articles: list[Article]):
+    def __init__(self, image: Image, articles: list[Article], pages: list["Page"] = ()):
         self.image = image
         self.articles = articles
-        titles = ", ".join(f"“{article.title}”" for article in articles)
-        super().__init__(f"“{image}” is shown by published articles: {titles}.")
+        self.pages = list(pages)
+        titles = ", ".join(f"“{item.title}”" for item in [*articles, *self.pages])
+        super().__init__(f"“{image}” is shown by published articles or pages: {titles}.")
+
+
+# The first segments of addresses that a top-level page may never take, besides
+# those of the URLconf (Page.reserved_first_segments): other apps' addresses,
+# the web server's and WordPress's old ones.
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        "admin",
+        "static",
+        "media",
+        "feed",
+        "feeds",
+        "rss",
+        "tag",
+        "tags",
+        "author",
+        "authors",
+        "source",
+        "sources",
+        "search",
+        "archives",
+        "archive",
+        "sitemap",
+        "sitemaps",
+        "robots.txt",
+        "favicon.ico",
+        "comment",
+        "comments",
+        "page",
+        "pages",
+        "category",
+        "wp-admin",
+        "wp-content",
+        "wp-includes",
+        "wp-json",
+        "wp-login.php",
+        "xmlrpc.php",
+        "preview",
+        "accounts",
+        "login",
+        "logout",
+        "api",
+        "well-known",
+        ".well-known",
+    }
+)
+YEAR_SLUG = re.compile(r"\d{4}\Z")
+# The page the comment form links to ("Please read our comment policy."):
+# SiteSettings.load reads whether it is published.
+COMMENT_POLICY_PATH = "comment-policy"
+
+
+class PageQuerySet(TrashQuerySet):
+    def published(self):
+        """
+        Pages a reader may see: published ones not in the trash (drafts only as
+        a preview for staff).
+        """
+        return self.filter(status=Page.Status.PUBLISHED, trashed_at__isnull=True)
+
+    def search(self, query: str):
+        """
+        Pages matching ``query``, best first. On PostgreSQL the stored search
+        vector (title above dek above body) against websearch syntax, as for
+        articles (a site has a few dozen pages: no index, no bound); on other
+        databases every word in the title, dek or body, by title.
+        """
+        words = query.split()
+        if not words:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            full_query = search_query(query)
+            return (
+                self.filter(search_vector=full_query)
+                .annotate(rank=SearchRank(F("search_vector"), full_query))
+                .order_by("-rank", "title", "id")
+            )
+        matches = Q()
+        for word in words:
+            matches &= Q(title__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
+        return self.filter(matches).order_by("title", "id")
+
+
+class PageManager(models.Manager.from_queryset(PageQuerySet)):
+    def get_queryset(self):
+        """Pages without their stored search vector (for the database's use)."""
+        return super().get_queryset().defer("search_vector")
+
+
+class Page(Trashable):
+    """
+    Standing content (About, Masthead, Comment policy) served at its path,
+    /about/ or nested under a parent page, /about/team/.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300, help_text="The page's title.")
+    slug = models.SlugField(
+        max_length=100,
+        help_text=format_html(
+            "The last part of the page's address {} (under its parent page's address when "
+            "it has one); unique among its parent's pages.",
+            "/<slug>/",
+        ),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The page this one sits under, e.g. “About” for /about/team/; none for a "
+        "top-level page.",
+    )
+    path = models.CharField(
+        max_length=500,
+        unique=True,
+        editable=False,
+        help_text="The page's address without its slashes, e.g. “about/team”: the parent's "
+        "path and the slug, kept up to date on save.",
+    )
+    dek = models.TextField(
+        blank=True,
+        help_text="A one- or two-sentence summary shown in search results and link previews.",
+    )
+    body = models.TextField(
+        help_text=(
+            "The page's text. Place a picture with “Insert an image from the library”. "
+            "Pasted text keeps its headings, emphasis, links, lists and tables only."
+        ),
+    )
+    body_format = models.CharField(
+        "body format",
+        max_length=10,
+        choices=Article.BodyFormat,
+        default=Article.BodyFormat.TEXT,
+        help_text=(
+            "Text with paragraphs: a blank line starts a new paragraph; HTML tags may be used "
+            "inside. HTML: the body is HTML, kept as it is. Either way only the allowed markup "
+            "is shown: no scripts, styles or event attributes."
+        ),
+    )
+    body_html = models.TextField(
+        editable=False,
+        blank=True,
+        help_text="The body as readers get it (cleaned HTML), made on save.",
+    )
+    body_images = models.ManyToManyField(
+        "Image",
+        related_name="pages",
+        blank=True,
+        editable=False,
+        help_text="The library images the body shows, recorded on each save.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Drafts are never shown to readers; staff see them as a preview.",
+    )
+    menu_order = models.PositiveSmallIntegerField(
+        "order",
+        default=0,
+        help_text="Where the page comes among its parent's pages (lower first).",
+    )
+    published_at = models.DateTimeField(
+        "first published",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the page was first published; set on publishing.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the page was first saved.")
+    updated_at = models.DateTimeField(
+        "last updated", auto_now=True, help_text="When the page was last saved."
+    )
+
+    search_vector = models.GeneratedField(
+        expression=SearchDocument(("title", "A"), ("dek", "B"), ("body", "C")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+        help_text="What full-text search looks in (PostgreSQL): the title, dek and body.",
+    )
+
+    objects = PageManager()
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.title
+
+    @staticmethod
+    def reserved_first_segments() -> set[str]:
+        """
+        The first segments a top-level page may not take: those of every
+        address the URLconf answers (admin/, feed/, search/...) and the fixed
+        RESERVED_PAGE_SLUGS. Read when a page is checked, never at import.
+        """
+        reserved = set(RESERVED_PAGE_SLUGS)
+        reserved.update(_url_first_segments(get_resolver().url_patterns, ""))
+        return reserved
+
+    def clean(self):
+        """
+        A top-level slug must not take an address of the site (reserved
+        segments, a four-digit year of the archives); the path must be free;
+        a page cannot sit under itself or its own pages. Errors go beside the
+        slug or the parent.
+        """
+        super().clean()
+        slug = (self.slug or "").lower()
+        if self.parent_id is None and slug:
+            if YEAR_SLUG.match(slug):
+                raise ValidationError(
+                    {
+                        "slug": f"“{self.slug}” is a year: /{self.slug}/ lists that year's "
+                        "articles. Choose another slug, or put the page under a parent page."
+                    }
+                )
+            if slug in self.reserved_first_segments() or slug.startswith("sitemap"):
+                raise ValidationError(
+                    {
+                        "slug": f"/{self.slug}/ is an address of the site ({self.slug}). "
+                        "Choose another slug, or put the page under a parent page."
+                    }
+                )
+        if self.parent_id is not None and self.pk is not None:
+            ancestor, seen = self.parent, set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.pk:
+                    raise ValidationError(
+                        {"parent": "A page cannot sit under itself or one of its own pages."}
+                    )
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+        if slug:
+            path = self.compute_path()
+            clashes = Page.objects.filter(path=path)
+            if self.pk is not None:
+                clashes = clashes.exclude(pk=self.pk)
+            if clashes.exists():
+                where = ""
+                if not clashes.not_trashed().exists():
+                    where = " (it is in the trash: restore it, or wait until it is deleted)"
+                raise ValidationError(
+                    {
+                        "slug": f"Another page already has the address /{path}/{where}. "
+                        "Choose another slug."
+                    }
+                )
+
+    def compute_path(self) -> str:
+        """The parent's path and this slug, e.g. "about/team"."""
+        if self.parent_id is None:
+            return self.slug
+        return f"{self.parent.path}/{self.slug}"
+
+    def save(self, *args, **kwargs):
+        """
+        Render the body (the articles' pipeline, posts.rendering), date the
+        first publication, store the path, and move the pages under this one
+        when its path changed.
+        """
+        self.body_html = render_body(self.body, html=self.body_format == Article.BodyFormat.HTML)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        old_path = self.path
+        self.path = self.compute_path()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "path", "body_html", "published_at"}
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in self.children.all():
+                    child.parent = self
+                    child.save(update_fields=["path"])
+        self._record_body_images()
+
+    def _record_body_images(self):
+        """Link the library images whose files the body shows (see posts.rendering)."""
+        names = body_image_names(self.body_html)
+        used = Image.objects.filter(file__in=names) if names else Image.objects.none()
+        self.body_images.set(used)
+
+    def get_absolute_url(self):
+        return f"{_posts_root(get_script_prefix())}{self.path}/"
+
+    def is_published(self) -> bool:
+        """True when a reader may see the page (see PageQuerySet.published)."""
+        return (
+            self.pk is not None and self.status == self.Status.PUBLISHED and self.trashed_at is None
+        )
+
+    def move_to_trash(self, user=None) -> None:
+        """The pages under this one go to the trash with it: their addresses are under its."""
+        with transaction.atomic():
+            super().move_to_trash(user)
+            Page.objects.not_trashed().filter(path__startswith=f"{self.path}/").update(
+                trashed_at=self.trashed_at, trashed_by=self.trashed_by
+            )
+
+    def restore(self) -> None:
+        """
+        Out of the trash with the pages that went with it, and the pages above
+        it if they are in the trash (its address is under theirs).
+        """
+        trashed_at = self.trashed_at
+        parts = self.path.split("/")
+        above = ["/".join(parts[:depth]) for depth in range(1, len(parts))]
+        with transaction.atomic():
+            super().restore()
+            Page.objects.filter(
+                Q(path__in=above) | Q(path__startswith=f"{self.path}/", trashed_at=trashed_at)
+            ).trashed().update(trashed_at=None, trashed_by=None)
+
+    def summary(self, words: int = 40) -> str:
+        """The dek, or without one the start of the body as plain text (for link previews)."""
+        if self.dek:
+            return self.dek
+        text = html.unescape(strip_tags(self.body_html))
+        return Truncator(" ".join(text.split())).words(words)
+
+
+def _url_first_segments(patterns, prefix: str) -> set[str]:
+    """
+    The literal first segments of the addresses ``patterns`` answer (an
+    include() at the root is followed), lowercased: "admin", "feed",
+    "sitemap-<section>.xml" gives "sitemap-".
+    """
+    segments = set()
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern).lstrip("^")
+        if hasattr(pattern, "url_patterns") and not route:
+            segments |= _url_first_segments(pattern.url_patterns, route)
+            continue
+        first = re.split(r"[/<(\[$\\?]", route, maxsplit=1)[0]
+        if first:
+            segments.add(first.lower())
+    return segments

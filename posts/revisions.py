@@ -33,7 +33,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
-from posts.models import Article, Author, Outlet, Quotation, Tag
+from posts.models import Article, Author, Outlet, Page, Quotation, Tag
 from posts.rendering import render_body
 
 ARTICLE_FIELDS = [
@@ -49,6 +49,7 @@ ARTICLE_FIELDS = [
     "comments_open",
 ]
 QUOTATION_FIELDS = ["article", "speaker", "outlet", "source_url", "text", "order"]
+PAGE_FIELDS = ["title", "slug", "parent", "dek", "body", "body_format", "status", "menu_order"]
 # What a restore brings back: the writing, not the address or the publishing state.
 RESTORED_FIELDS = ["title", "dek", "body", "body_format"]
 
@@ -64,6 +65,8 @@ def register() -> None:
         reversion.register(Quotation, fields=QUOTATION_FIELDS)
     if not reversion.is_registered(Article):
         reversion.register(Article, fields=ARTICLE_FIELDS, follow=["quotations"])
+    if not reversion.is_registered(Page):
+        reversion.register(Page, fields=PAGE_FIELDS)
 
 
 # --- Text and diffs ----------------------------------------------------------
@@ -238,6 +241,31 @@ def restore_article(article: Article, version: Version) -> list[str]:
             outlet_id=quotation["outlet_id"],
         )
     return lost
+
+
+def page_texts(versions: Iterable[Version]) -> dict[int, list[tuple[str, str]]]:
+    """Each page version as labelled texts (title, dek, body), no query per version."""
+    texts = {}
+    for version in versions:
+        data = version.field_dict
+        body = render_body(data["body"], html=data["body_format"] == Article.BodyFormat.HTML)
+        texts[version.pk] = [
+            ("Title", data["title"]),
+            ("Dek", data["dek"]),
+            ("Body", html_to_text(body)),
+        ]
+    return texts
+
+
+def restore_page(page: Page, version: Version) -> list[str]:
+    """
+    Put back the version's title, dek and body (address, parent and status
+    stay); nothing can be lost. Call inside a revision, as restore_article.
+    """
+    for name in RESTORED_FIELDS:
+        setattr(page, name, version.field_dict[name])
+    page.save()
+    return []
 
 
 def last_editor_subquery(model: type[models.Model]) -> Subquery:

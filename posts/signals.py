@@ -10,11 +10,16 @@ from datetime import datetime
 from django.apps import AppConfig
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.dispatch import Signal
 
 import pagecache
 from posts.models import Article
 from security.groups import ensure_group
 from singletons.models import SingleRowModel
+
+# Sent by load_demo once the demo content is in (inside its transaction): other
+# apps add their own demo parts from their signals.py (menus: the site menu).
+demo_loaded = Signal()
 
 EDITORS = "Editors"
 EDITOR_PERMISSIONS = {
@@ -24,6 +29,7 @@ EDITOR_PERMISSIONS = {
     "outlet": ["add", "change", "delete", "view"],
     "author": ["add", "change", "delete", "view"],
     "image": ["add", "change", "delete", "view"],
+    "page": ["add", "change", "delete", "view"],
     "sitesettings": ["change", "view"],
 }
 
@@ -40,9 +46,11 @@ def content_changed(sender, action: str = "post", **kwargs) -> None:
 
 
 def next_scheduled_publication(now: datetime) -> datetime | None:
-    """Scheduled articles appear by themselves at their publication time."""
+    """Scheduled articles appear by themselves at their publication time (not from the trash)."""
     return Article.objects.filter(
-        status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], pub_date__gt=now
+        status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+        pub_date__gt=now,
+        trashed_at__isnull=True,
     ).aggregate(next=Min("pub_date"))["next"]
 
 

@@ -1,12 +1,12 @@
 """
 The sitemap, in sections listed by the index at /sitemap.xml: ``pages`` (the
-home page), ``tags``, ``authors``, ``sources``, and the published articles of
-each month, ``articles-YYYY-MM`` (site's time zone). The home page and the
-articles have a ``lastmod``, the groups not (see GroupSitemap). The index costs
-no query per article: its entries have no lastmod (the latest change of each
-month means reading every article), and a month is one file (a month of more
-than 50,000 articles is not expected); the group sections longer than their
-``limit`` are split into pages (``?p=2``...).
+home page and the published pages), ``tags``, ``authors``, ``sources``, and the
+published articles of each month, ``articles-YYYY-MM`` (site's time zone). The
+home page, the pages and the articles have a ``lastmod``, the groups not (see
+GroupSitemap). The index costs no query per article: its entries have no
+lastmod (the latest change of each month means reading every article), and a
+month is one file (a month of more than 50,000 articles is not expected); the
+group sections longer than their ``limit`` are split into pages (``?p=2``...).
 """
 
 import re
@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from posts import archives
-from posts.models import Article, Author, Outlet, Tag
+from posts.models import Article, Author, Outlet, Page, Tag
 
 # URLs per file of the tags, authors and sources: the protocol allows 50,000
 # (and 50 MB), but a file is rendered at tens of microseconds a URL, so files
@@ -52,19 +52,33 @@ class KnownSizeSitemap(Sitemap):
 
 
 class HomeSitemap(KnownSizeSitemap):
-    changefreq = "hourly"
-    priority = 1.0
+    """The home page, the tag index, then the published pages (About, Masthead...) by address."""
 
     def items(self):
-        return ["posts:index"]
+        pages = Page.objects.published().only("path", "updated_at").order_by("path")
+        return ["posts:index", "posts:tags", *pages]
 
     def location(self, item):
-        return reverse(item)
+        return item.get_absolute_url() if isinstance(item, Page) else reverse(item)
 
     def lastmod(self, item):
-        """The latest change to the articles of the first page."""
+        """A page's last update; for the home page the latest change to its articles."""
+        if isinstance(item, Page):
+            return item.updated_at
+        if item == "posts:tags":
+            return None  # The tags' latest article: a join over every article (GroupSitemap).
         newest = Article.objects.published().order_by("-pub_date", "-id")[:10]
         return max(newest.values_list("updated", flat=True), default=None)
+
+    def changefreq(self, item):
+        if item == "posts:tags":
+            return "daily"
+        return "monthly" if isinstance(item, Page) else "hourly"
+
+    def priority(self, item):
+        if item == "posts:tags":
+            return 0.5
+        return 0.6 if isinstance(item, Page) else 1.0
 
 
 class ArticleMonthSitemap(KnownSizeSitemap):
@@ -149,6 +163,8 @@ def sections() -> dict[str, Sitemap]:
     outlets for their pages.
     """
     found = {name: kind() for name, kind in OTHER_SECTIONS.items()}
+    # The home page and a few dozen pages: one file, not counted.
+    found["pages"] = HomeSitemap(count=1)
     for month in archives.published_months():
         # One file (MONTH_LIMIT): the index need not count the month's articles.
         found[f"articles-{month:%Y-%m}"] = ArticleMonthSitemap(month.year, month.month, count=1)

@@ -38,6 +38,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("archives/", views.ArchiveIndexView.as_view(), name="archives"),
+    path("tags/", views.TagIndexView.as_view(), name="tags"),
     path("<yyyy:year>/", views.ArticleYearArchiveView.as_view(), name="year"),
     path("<yyyy:year>/<mm:month>/", views.ArticleMonthArchiveView.as_view(), name="month"),
     path(
@@ -53,4 +54,6 @@ urlpatterns = [
     path("author/<slug:slug>/page/<int:page>/", views.AuthorView.as_view(), name="author-page"),
     path("source/<slug:slug>/", views.OutletView.as_view(), name="source"),
     path("source/<slug:slug>/page/<int:page>/", views.OutletView.as_view(), name="source-page"),
+    # Last: any other address may be a page's (Page.clean refuses those above).
+    path("<path:path>/", views.PageView.as_view(), name="page"),
 ]

@@ -22,7 +22,7 @@ from django.views.generic import ListView, MonthArchiveView, TemplateView
 
 from pagecache import CachedPageMixin, cached_page
 from posts import archives, pagination, sitemaps
-from posts.models import Article, Author, Outlet, Quotation, Tag
+from posts.models import Article, Author, Outlet, Page, Quotation, Tag
 from posts.rendering import place_quotations
 from posts.search import (
     MAX_QUERY_CHARACTERS,
@@ -35,6 +35,8 @@ from posts.search import (
 )
 
 ARTICLES_PER_PAGE = 10
+# At most this many pages are listed above the articles a search finds.
+PAGES_IN_SEARCH = 5
 
 
 class PastTheLastPage(Http404):
@@ -123,6 +125,15 @@ class ArchiveIndexView(CachedPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(years=archives.published_years()[::-1], **kwargs)
+
+
+class TagIndexView(CachedPageMixin, TemplateView):
+    """/tags/: every tag with a published article, alphabetical, with how many (one query)."""
+
+    template_name = "posts/tag_index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tags=Tag.objects.with_published_articles(), **kwargs)
 
 
 class ArticleYearArchiveView(CachedPageMixin, TemplateView):
@@ -227,6 +238,7 @@ class ArticleDetailView(CachedPageMixin, View):
     body or listed as sources. Drafts and scheduled articles are a 404 for
     readers; staff with access to articles see them with a preview notice.
     Cached for anonymous readers until the article or its comments change.
+    An article in the trash is 410 Gone, for everyone.
     """
 
     http_method_names = ["get", "head", "options"]
@@ -235,9 +247,50 @@ class ArticleDetailView(CachedPageMixin, View):
 
     def get(self, request, year, month, slug):
         articles = (
-            Article.objects.all() if can_preview(request.user) else Article.objects.published()
+            Article.objects.not_trashed()
+            if can_preview(request.user)
+            else Article.objects.published()
         )
-        return render_article(request, get_object_or_404(articles.in_month(year, month), slug=slug))
+        article = articles.in_month(year, month).filter(slug=slug).first()
+        if article is None:
+            # Only an address that finds nothing asks about the trash.
+            if Article.objects.trashed().in_month(year, month).filter(slug=slug).exists():
+                return gone(request, "article")
+            raise Http404("No published article at this address.")
+        return render_article(request, article)
+
+
+def can_preview_pages(user) -> bool:
+    """Staff who may read pages in the admin may also preview drafts."""
+    return user.is_active and user.is_staff and user.has_perm("posts.view_page")
+
+
+class PageView(CachedPageMixin, View):
+    """
+    /<path>/ (/about/, /about/team/...): a published page, with links to the
+    published pages under it, at the catch-all address tried after every
+    other one. Drafts are a 404 for readers; staff
+    with access to pages see them with a preview notice. Cached for anonymous
+    readers until anything in posts changes (posts.signals).
+    """
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, path):
+        pages = Page.objects.all() if can_preview_pages(request.user) else Page.objects.published()
+        page = pages.select_related("parent").filter(path=path, trashed_at__isnull=True).first()
+        if page is None:
+            # In the trash (for everyone, staff too): 410 Gone, not a 404.
+            if Page.objects.trashed().filter(path=path).exists():
+                return gone(request, "page")
+            raise Http404("No published page at this address.")
+        # The published pages under it, in their order: "In this section".
+        children = (
+            page.children.published()
+            .order_by("menu_order", "title")
+            .only("title", "path", "parent")  # parent: the manager links each to the page
+        )
+        return render(request, "posts/page_detail.html", {"page": page, "children": children})
 
 
 class ArticleGroupView(PublishedArticleMixin, ListView):
@@ -299,8 +352,10 @@ class SearchView(PublishedArticleMixin, ListView):
     """
     /search/?q=words: published articles matching the words, most relevant
     first on PostgreSQL (see ArticleQuerySet.search); ?page=N for more. The
-    query is cut to its first MAX_QUERY_CHARACTERS characters and
-    MAX_QUERY_TERMS words, with a note saying so. On PostgreSQL every query of
+    first page lists above them the PAGES_IN_SEARCH best pages matching
+    (PageQuerySet.search, one more query). The query is cut to its first
+    MAX_QUERY_CHARACTERS characters and MAX_QUERY_TERMS words, with a note
+    saying so. On PostgreSQL every query of
     the page runs under settings.SEARCH_TIMEOUT_MS (statement_timeout); a
     search that takes longer is a 503 asking the reader to try again.
     """
@@ -345,7 +400,7 @@ class SearchView(PublishedArticleMixin, ListView):
         return super().get_queryset().search(self.bounded.text)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             query=self.bounded.text,
             more_matches=getattr(self.object_list, "more_matches", False),
             ranked_matches=RANKED_MATCHES,
@@ -356,6 +411,14 @@ class SearchView(PublishedArticleMixin, ListView):
             max_terms=MAX_QUERY_TERMS,
             **kwargs,
         )
+        # The pages matching, above the articles on the first page only (one query).
+        page = context.get("page_obj")
+        context["pages"] = (
+            list(Page.objects.published().search(self.bounded.text)[:PAGES_IN_SEARCH])
+            if page is None or page.number == 1
+            else []
+        )
+        return context
 
 
 @cached_page()
@@ -398,6 +461,15 @@ def robots_txt(request):
 def favicon(request):
     """/favicon.ico, which browsers and crawlers ask for whatever a page links to."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def gone(request, kind: str = "article") -> HttpResponse:
+    """
+    410 Gone: the article (or page) at this address was removed (it is in the
+    trash). Not stored by the page cache (only a 200 is), so restoring it
+    shows it again at once.
+    """
+    return render(request, "410.html", {"kind": kind}, status=410)
 
 
 def page_not_found(request, exception):

@@ -108,9 +108,13 @@ INSTALLED_APPS = [
     "posts",
     "comments",
     "wordpress",
+    # The site menu (header and footer), after posts: it adds to posts' Editors group.
+    "menus",
     "pagecache",
     "security",
     "autosave",
+    # The daily jobs apps register (maintenance.register_daily): `manage.py run_daily_jobs`.
+    "maintenance",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "posts.context_processors.site",
+                "menus.context_processors.menu",
             ],
         },
     },
@@ -443,8 +448,12 @@ AXES_CLIENT_IP_CALLABLE = "comments.ip.get_client_ip"
 AXES_RESET_ON_SUCCESS = True
 
 # Privacy: commenters' IP addresses and user agents are erased this many days
-# after the comment was submitted by `manage.py purge_commenter_ips` (cron).
+# after the comment was submitted by the daily job (`manage.py run_daily_jobs`,
+# cron; `purge_commenter_ips` runs this one alone).
 COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 30)
+# Articles and pages moved to the trash are deleted for good (with their
+# comments) this many days later, by the same daily job.
+TRASH_RETENTION_DAYS = env_int("TRASH_RETENTION_DAYS", 30)
 
 # Security: secure cookies, HSTS and HTTPS redirect whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -505,4 +514,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Each daily job's line (what it purged) reaches cron's log.
+    "loggers": {"maintenance": {"level": "INFO"}},
 }

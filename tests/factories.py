@@ -9,7 +9,8 @@ from django.utils import timezone
 from PIL import Image as PillowImage
 
 from comments.models import Comment
-from posts.models import Article, Author, Image, Outlet, Quotation, Tag
+from menus.models import MenuItem
+from posts.models import Article, Author, Image, Outlet, Page, Quotation, Tag
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -100,6 +101,29 @@ class QuotationFactory(factory.django.DjangoModelFactory):
     outlet = factory.SubFactory(OutletFactory)
     source_url = "https://www.politico.com/news/2026/01/01/example"
     text = "Democrats are rethinking where they campaign."
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Page number {n}")
+    slug = factory.Sequence(lambda n: f"page-number-{n}")
+    body = "What this page is about.\n\nA second paragraph."
+    status = Page.Status.PUBLISHED
+
+
+class MenuItemFactory(factory.django.DjangoModelFactory):
+    """An address entry of the header menu (give kind and target for the other kinds)."""
+
+    class Meta:
+        model = MenuItem
+
+    label = factory.Sequence(lambda n: f"Entry {n}")
+    kind = MenuItem.Kind.URL
+    url = factory.Sequence(lambda n: f"/entry-{n}/")
     order = factory.Sequence(lambda n: n + 1)
 
 

@@ -116,6 +116,9 @@ def comments_section(context, article):
         "form": form,
         "reply_to": reply_to,
         "captcha_version": captcha_version(),
+        # "Please read our comment policy." under the heading (no query of its
+        # own: posts.models.SiteSettings.load).
+        "comment_policy_url": getattr(context.get("site"), "comment_policy_url", ""),
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }

@@ -143,4 +143,4 @@ class TestEditorsGroup:
     def test_needs_no_permission_on_revisions_or_autosaves(self):
         group = Group.objects.get(name="Editors")
         apps = set(group.permissions.values_list("content_type__app_label", flat=True))
-        assert apps == {"posts"}
+        assert apps == {"posts", "menus"}  # menus: the site menu (tests/menus/test_admin.py)

@@ -224,8 +224,11 @@ def test_search_page_counts_and_pages_without_ranking_again(client):
     # Equal ranks, newest first: the two oldest are on page 2.
     assert "Turnout piece 00" in html and "Turnout piece 01" in html
     assert "Turnout piece 02" not in html
-    ranking = [sql for sql in _search_queries(client, "turnout") if "ts_rank" in sql]
+    queries = [sql for sql in _search_queries(client, "turnout") if "ts_rank" in sql]
+    # The pages found are ranked by a query of their own (PageQuerySet.search).
+    ranking = [sql for sql in queries if 'FROM "posts_article"' in sql]
     assert len(ranking) == 1, ranking
+    assert len([sql for sql in queries if 'FROM "posts_page"' in sql]) == 1, queries
 
 
 def _search_queries(client, query: str) -> list[str]:

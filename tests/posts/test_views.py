@@ -525,6 +525,7 @@ class TestSitemap:
         base = "http://testserver"
         assert locations == {
             f"{base}/",
+            f"{base}/tags/",
             f"{base}{published['first'].get_absolute_url()}",
             f"{base}{published['second'].get_absolute_url()}",
             f"{base}/tag/turnout/",
@@ -535,7 +536,7 @@ class TestSitemap:
     def test_tags_with_only_unpublished_articles_are_left_out(self, client):
         TagFactory(slug="empty")
         ArticleFactory(status=Article.Status.DRAFT, tags=[TagFactory(slug="drafty")])
-        assert sitemap_locations(client) == {"http://testserver/"}
+        assert sitemap_locations(client) == {"http://testserver/", "http://testserver/tags/"}
 
 
 def test_lists_show_approved_comment_counts_only(client):

@@ -8,7 +8,8 @@ from comments.privacy import purge_expired_network_data
 class Command(BaseCommand):
     help = (
         "Remove IP addresses and user agents from comments older than "
-        "COMMENT_IP_RETENTION_DAYS days. Run it daily from cron."
+        "COMMENT_IP_RETENTION_DAYS days. The daily `manage.py run_daily_jobs` (cron) runs "
+        "it with the other daily jobs; this command runs it alone."
     )
 
     def add_arguments(self, parser):

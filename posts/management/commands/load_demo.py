@@ -10,7 +10,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from posts import demo_content
-from posts.models import Article, Author, Outlet, Quotation, SiteSettings, Tag
+from posts.models import Article, Author, Outlet, Page, Quotation, SiteSettings, Tag
+from posts.signals import demo_loaded
 
 ADMIN_USERNAME = "admin"
 
@@ -51,7 +52,8 @@ def draw_featured_image() -> bytes:
 class Command(BaseCommand):
     help = (
         "Fill the site with a demo publication: the masthead, authors, tags, outlets, a dozen "
-        "articles with quotations and a featured image, and an admin account. Running it again "
+        "articles with quotations and a featured image, the About, Masthead and Comment "
+        "policy pages, and an admin account. Running it again "
         "changes nothing; the admin password is printed only when the account is created "
         "(or with --reset-admin-password)."
     )
@@ -71,6 +73,8 @@ class Command(BaseCommand):
     def handle(self, *args, reset_admin_password=False, site_url=None, **options):
         with transaction.atomic():
             created = self.load_content()
+            # Other apps' demo parts (menus: the site menu), from their own signals.py.
+            demo_loaded.send(sender=self.__class__)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo content: added {created} articles."))
         else:
@@ -139,7 +143,26 @@ class Command(BaseCommand):
                 for order, quotation in enumerate(data["quotations"], start=1)
             )
             created += 1
+        self.load_pages()
         return created
+
+    def load_pages(self) -> None:
+        """
+        About, Masthead and Comment policy, published, at /about/, /masthead/ and
+        /comment-policy/; a page already at one of those addresses stays as it is.
+        """
+        for data in demo_content.PAGES:
+            Page.objects.get_or_create(
+                path=data["slug"],
+                defaults={
+                    "slug": data["slug"],
+                    "title": data["title"],
+                    "dek": data["dek"],
+                    "body": data["body"],
+                    "menu_order": data["menu_order"],
+                    "status": Page.Status.PUBLISHED,
+                },
+            )
 
     def ensure_admin(self, reset_password: bool, site_url: str) -> None:
         User = get_user_model()

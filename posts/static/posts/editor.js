@@ -500,7 +500,9 @@ function start(textarea) {
   const config = JSON.parse(textarea.dataset.bodyEditor || "{}")
   PICKER_URL = config.pickerUrl || PICKER_URL
   MEDIA_URL = config.mediaUrl || MEDIA_URL
-  const editor = createTextareaEditor(textarea, extensions())
+  // Pages place no quotations: no "Insert quotation" button.
+  const wanted = extensions().filter((e) => config.quotations !== false || e !== QuotationMarker)
+  const editor = createTextareaEditor(textarea, wanted)
   const wrapper = textarea.closest(".prose-editor")
   if (wrapper) wrapper.dataset.config = textarea.dataset.bodyEditor || "{}"
   textarea.dispatchEvent(
