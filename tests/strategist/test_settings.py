@@ -238,7 +238,8 @@ def test_storage_misconfiguration_is_a_clear_startup_error(env, message):
 def test_shared_client_redis_cache_reuses_one_client_and_behaves_like_djangos():
     from pagecache.backends import SharedClientRedisCache
 
-    cache = SharedClientRedisCache(REDIS, {"KEY_PREFIX": "strategist-test-backend"})
+    # One prefix per process: CI runs the suite at several dates at once.
+    cache = SharedClientRedisCache(REDIS, {"KEY_PREFIX": f"strategist-test-backend-{os.getpid()}"})
     try:
         assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
         cache.set("counter", 5)
