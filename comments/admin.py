@@ -37,13 +37,19 @@ from django.views.decorators.http import require_POST
 
 from comments.counting import NEW_SPAM, QueuePaginator, moderator_counts, status_counts
 from comments.dashboard import dashboard_view
-from comments.models import Comment, DiscussionSettings, HoldReason, ModeratorVisit
+from comments.models import (
+    Comment,
+    DiscussionSettings,
+    HoldReason,
+    ModeratorVisit,
+    target_fields,
+)
 from comments.privacy_admin import PERSONAL_DATA_ACTIONS
 from comments.render import NOTICES, render_comment
 from comments.templatetags.comments_admin import remember_counts
 from comments.threads import build_thread
 from posts.context_processors import site as site_context
-from posts.models import Article
+from posts.models import Article, Page
 from singletons.admin import SingleRowAdmin
 
 
@@ -186,6 +192,54 @@ class ArticleFilter(admin.ListFilter):
             }
 
 
+class PageFilter(admin.ListFilter):
+    """
+    One page's comments (?page__id__exact=N), reached from a page's title in
+    the queue: shows the selected page and a link back to all. Lists no
+    pages (no query unless one is selected).
+    """
+
+    title = "page"
+    parameter_name = "page__id__exact"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.page_id = self.page = None
+        if self.parameter_name in params:
+            value = params.pop(self.parameter_name)[-1]
+            if not value:
+                return
+            self.used_parameters[self.parameter_name] = value
+            try:
+                self.page_id = int(value)
+            except ValueError:
+                raise IncorrectLookupParameters(f"Not a page: {value!r}") from None
+            self.page = Page.objects.only("title").filter(pk=self.page_id).first()
+
+    def has_output(self):
+        return self.page_id is not None
+
+    def expected_parameters(self):
+        return [self.parameter_name]
+
+    def queryset(self, request, queryset):
+        if self.page_id is None:
+            return queryset
+        return queryset.filter(page_id=self.page_id)
+
+    def choices(self, changelist):
+        yield {
+            "selected": False,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "All pages",
+        }
+        yield {
+            "selected": True,
+            "query_string": changelist.get_query_string({self.parameter_name: self.page_id}),
+            "display": self.page.title if self.page else "(no such page)",
+        }
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label="Reply",
@@ -259,8 +313,8 @@ class CommentAdmin(admin.ModelAdmin):
     # article, what it answers, the text and the row actions under it), the time.
     list_display = ["author_column", "comment_column", "submitted"]
     list_display_links = None
-    list_filter = [StatusFilter, ReasonFilter, ArticleFilter]
-    list_select_related = ["article", "parent"]
+    list_filter = [StatusFilter, ReasonFilter, ArticleFilter, PageFilter]
+    list_select_related = ["article", "page", "parent"]
     list_per_page = 20  # as WordPress's Comments screen
     # Millions of comments: the paginator counts at most COUNT_LIMIT of them, the
     # total is not counted, the status filter shows the counts (no facets), and
@@ -278,6 +332,7 @@ class CommentAdmin(admin.ModelAdmin):
     view_on_site = False
     readonly_fields = [
         "article",
+        "page",
         "parent",
         "user",
         "status",
@@ -293,6 +348,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     fields = [
         "article",
+        "page",
         "parent",
         "author_name",
         "author_email",
@@ -311,6 +367,14 @@ class CommentAdmin(admin.ModelAdmin):
         "user",
     ]
     actions = ["approve", "mark_spam", "move_to_trash", "restore"]
+
+    def get_fields(self, request, obj=None):
+        """The article or the page the comment answers, not both (one is always empty)."""
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
+        empty = "article" if obj.page_id is not None else "page"
+        return [name for name in fields if name != empty]
 
     def get_queryset(self, request):
         # COUNT(*), not of a column: an index-only scan of comment_author_email, cheap even
@@ -341,7 +405,12 @@ class CommentAdmin(admin.ModelAdmin):
                     f"article__{field.name}"
                     for field in Article._meta.concrete_fields
                     if field.name not in {"id", "title", "slug", "pub_date"}
-                )
+                ),
+                *(
+                    f"page__{field.name}"
+                    for field in Page._meta.concrete_fields
+                    if field.name not in {"id", "title", "path"}
+                ),
             )
         )
 
@@ -398,7 +467,12 @@ class CommentAdmin(admin.ModelAdmin):
         and the row actions under it.
         """
         query = QueryDict(mutable=True) if query is None else query.copy()
-        query[ArticleFilter.parameter_name] = obj.article_id
+        if obj.page_id is not None:
+            query.pop(ArticleFilter.parameter_name, None)
+            query[PageFilter.parameter_name] = obj.page_id
+        else:
+            query.pop(PageFilter.parameter_name, None)
+            query[ArticleFilter.parameter_name] = obj.article_id
         can = can or {"moderate": False, "delete": False}
         # One reverse() a row, not one an action: the row-action URLs are siblings
         # of .../<pk>/change/ (see get_urls()).
@@ -412,11 +486,14 @@ class CommentAdmin(admin.ModelAdmin):
                 url = f"{comment_url}{ROW_ACTION_PATHS.get(action, action)}/"
                 buttons.append({"action": action, "label": label, "url": url})
         held = not obj.is_approved()
-        article_url = obj.article.get_absolute_url()
+        target = obj.target
+        article_url = target.get_absolute_url()
         return render_to_string(
             "admin/comments/comment/queue_comment.html",
             {
                 "comment": obj,
+                "target": target,
+                "target_noun": "page" if obj.page_id is not None else "article",
                 "held": held,
                 "status_label": obj.get_status_display(),
                 "filter_url": f"?{query.urlencode()}",
@@ -727,14 +804,14 @@ class CommentAdmin(admin.ModelAdmin):
         """
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        parent = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+        parent = get_object_or_404(Comment.objects.select_related("article", "page"), pk=pk)
         form = ReplyForm(request.POST or None)
         site_name = site_context(request)["site"].name
         if request.method == "POST" and form.is_valid():
             if not parent.is_approved():
                 parent.approve(by=request.user)
             reply = Comment(
-                article=parent.article,
+                **target_fields(parent.target),
                 parent=parent,
                 author_name=site_name[:100],
                 body=form.cleaned_data["body"],
@@ -801,10 +878,10 @@ class CommentAdmin(admin.ModelAdmin):
         """
         if not self.has_view_permission(request):
             raise PermissionDenied
-        comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
-        article = comment.article
+        comment = get_object_or_404(Comment.objects.select_related("article", "page"), pk=pk)
+        article = comment.target
         discussion = DiscussionSettings.load()
-        shown = Comment.objects.for_article_page(article, [comment.pk]).only(
+        shown = Comment.objects.for_target_page(article, [comment.pk]).only(
             "parent_id", "author_name", "author_url", "body_html", "status", "submitted", "user_id"
         )
         # The site's settings as the templates' ``site`` reads them: loaded once a request.

@@ -1,14 +1,20 @@
 """
-The two cookies of the comment form, both signed and HTTP-only.
+The cookies of the comment form: two signed and HTTP-only, and a marker.
 
 - ``comment_author``: name, email and website, set ONLY when the reader ticks
   "Save my name, email, and website in this browser", removed when they post
   without ticking it. The server fills the form from it.
-- ``comment_pending``: the ids of the reader's own comments not yet approved,
-  so that they (and nobody else) see them with "Your comment is awaiting
-  moderation."
+- ``comment_pending``: the ids of the reader's own recent comments (held
+  ones, so that they and nobody else see them with "Your comment is awaiting
+  moderation."; approved ones, so that they see theirs at once even on a
+  copy of the page a cache kept from before).
+- ``comment_personal`` (``1``, readable by our script, nothing in it): the
+  reader has one of the two above, so comments.js asks for them
+  (``comments.views.personal``).
 
-A page built from either cookie is personal and must never be cached for others.
+No page reads them: the article page is the same for everyone (the page cache
+ignores them), and the personal request fills in the form and the reader's
+own comments.
 """
 
 import json
@@ -17,6 +23,7 @@ from django.conf import settings
 
 AUTHOR_COOKIE = "comment_author"
 PENDING_COOKIE = "comment_pending"
+MARKER_COOKIE = "comment_personal"
 AUTHOR_SALT = "comments.author"
 PENDING_SALT = "comments.pending"
 AUTHOR_MAX_AGE = 365 * 24 * 60 * 60
@@ -34,6 +41,23 @@ def _set(response, name, value, salt, max_age):
         samesite="Lax",
         secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
     )
+
+
+def _mark(response) -> None:
+    """Tell our script there is something personal to ask for."""
+    response.set_cookie(
+        MARKER_COOKIE,
+        "1",
+        max_age=AUTHOR_MAX_AGE,
+        samesite="Lax",
+        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
+    )
+
+
+def forget_marker(request, response) -> None:
+    """The reader has nothing personal left: our script stops asking."""
+    if MARKER_COOKIE in request.COOKIES:
+        response.delete_cookie(MARKER_COOKIE, samesite="Lax")
 
 
 def saved_author(request) -> dict:
@@ -55,6 +79,7 @@ def saved_author(request) -> dict:
 def save_author(response, name: str, email: str, url: str) -> None:
     value = json.dumps({"author": name, "email": email, "url": url})
     _set(response, AUTHOR_COOKIE, value, AUTHOR_SALT, AUTHOR_MAX_AGE)
+    _mark(response)
 
 
 def forget_author(request, response) -> None:
@@ -77,3 +102,4 @@ def remember_own_comment(request, response, comment_id: int) -> None:
     ids = [i for i in own_comment_ids(request) if i != comment_id] + [comment_id]
     value = ",".join(str(i) for i in ids[-MAX_PENDING_IDS:])
     _set(response, PENDING_COOKIE, value, PENDING_SALT, PENDING_MAX_AGE)
+    _mark(response)

@@ -303,11 +303,14 @@ def most_discussed(
 ) -> list[DiscussedArticle]:
     """
     The ``limit`` articles with the most approved comments submitted in the
-    last ``days`` × 24 hours, with their pending ones of the same time (one query).
+    last ``days`` × 24 hours, with their pending ones of the same time (one
+    query). Pages' comments are not counted here.
     """
     recent = Q(submitted__gte=now - timedelta(days=days))
     rows = (
-        Comment.objects.filter(recent, status__in=[Status.APPROVED, Status.PENDING])
+        Comment.objects.filter(
+            recent, status__in=[Status.APPROVED, Status.PENDING], article__isnull=False
+        )
         .order_by()
         .values("article_id", "article__title", "article__slug", "article__pub_date")
         .annotate(

@@ -3,7 +3,7 @@ from django.core.validators import URLValidator
 
 from comments import spam
 from comments.captcha import Browser, CommentCaptchaField, browser_report, captcha_version
-from comments.models import Comment
+from comments.models import Comment, target_fields, target_key
 from comments.sanitize import sanitize_comment
 from markup.text import xml_safe
 
@@ -97,6 +97,7 @@ class CommentForm(forms.Form):
     )
 
     def __init__(self, *args, article, **kwargs):
+        """``article``: what the comment answers, an article or a page."""
         super().__init__(*args, **kwargs)
         self.article = article
         self.fields["captcha"] = CommentCaptchaField(label="")
@@ -106,8 +107,8 @@ class CommentForm(forms.Form):
         for name in ("comment", "author", "email"):
             self.fields[name].widget.attrs["required"] = True
         self.fields["notify"].widget.attrs["aria-describedby"] = f"{self['notify'].auto_id}_note"
-        if not self.is_bound:
-            self.initial.setdefault("timestamp", spam.sign_timestamp(article.pk))
+        # The page is the same for every reader: its timestamp field is empty
+        # and comments.js fetches one when the reader starts writing (views.timestamp).
 
     def full_clean(self):
         super().full_clean()
@@ -149,22 +150,34 @@ class CommentForm(forms.Form):
         return browser_report(data.get("browser"), data.get("noscript"))
 
     def clean_parent(self):
-        """The approved comment on this article being answered; anything else posts top-level."""
+        """
+        The approved comment on this article (or page) being answered;
+        anything else posts top-level.
+        """
         parent_id = self.cleaned_data.get("parent", "")
         if not parent_id.isascii() or not parent_id.isdigit() or len(parent_id) > 18:
             return None
-        return Comment.objects.approved().filter(pk=int(parent_id), article=self.article).first()
+        return Comment.objects.approved().on(self.article).filter(pk=int(parent_id)).first()
 
     def spam_signals(self):
+        """
+        The honeypot and the timestamp. A browser without JavaScript cannot
+        fetch a timestamp: its comment is held for that ("No JavaScript",
+        comments.captcha), not filed as spam for the missing timestamp.
+        """
+        timestamp = self.cleaned_data.get("timestamp", "")
+        no_javascript = self.browser_report().browser is Browser.NO_JAVASCRIPT
         return spam.honeypot_signals(self.cleaned_data.get("honeypot", "")) + (
-            spam.timestamp_signals(self.cleaned_data.get("timestamp", ""), self.article.pk)
+            []
+            if no_javascript and not timestamp
+            else spam.timestamp_signals(timestamp, target_key(self.article))
         )
 
     def build_comment(self, **extra) -> Comment:
         """An unsaved Comment from the cleaned data, with its HTML rendered."""
         data = self.cleaned_data
         comment = Comment(
-            article=self.article,
+            **target_fields(self.article),
             parent=data["parent"],
             author_name=data["author"],
             author_email=data["email"],

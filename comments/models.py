@@ -137,13 +137,16 @@ class DiscussionSettings(SingleRowModel):
 
     def comments_open_for(self, article) -> bool:
         """
-        False when the article's switch is off or it is older than
-        close_after_days. An article readers cannot see yet is not "older":
-        its age counts from its publication (a draft started weeks ago and
-        published today is dated today).
+        False when the article's (or page's) switch is off or the article is
+        older than close_after_days. An article readers cannot see yet is not
+        "older": its age counts from its publication (a draft started weeks
+        ago and published today is dated today). Pages do not close by age
+        (as on WordPress): their switch alone decides.
         """
         if not article.comments_open:
             return False
+        if is_page(article):
+            return True
         if self.close_after_days and article.is_published():
             return article.pub_date >= timezone.now() - timedelta(days=self.close_after_days)
         return True
@@ -162,28 +165,37 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
-    def for_article_page(self, article, own_ids=()):
+    def on(self, target):
+        """The comments answering ``target``, an article or a page."""
+        return self.filter(**target_fields(target))
+
+    def for_target_page(self, target, own_ids=()):
         """
-        In one query: the article's approved comments, plus the not yet
-        approved ones whose ids are in own_ids (the reader's own comments).
-        None for an article not saved yet (a preview of an add form).
+        In one query: the approved comments of ``target`` (an article or a
+        page), plus the not yet approved ones whose ids are in own_ids (the
+        reader's own comments). None for one not saved yet (a preview of an
+        add form).
         """
-        if article.pk is None:
+        if target.pk is None:
             return self.none()
         visible = Q(status=Comment.Status.APPROVED)
         if own_ids:
             visible |= Q(pk__in=list(own_ids))
-        return self.filter(visible, article=article).order_by("submitted", "id")
+        return self.filter(visible, **target_fields(target)).order_by("submitted", "id")
+
+    # The name from before pages took comments.
+    for_article_page = for_target_page
 
     def _change_status(self, queryset, **changes) -> int:
         """Update the status of ``queryset``; pages showing those comments are rebuilt."""
-        rows = list(queryset.values_list("pk", "article_id"))
+        rows = list(queryset.values_list("pk", "article_id", "page_id"))
         count = queryset.update(**changes)
         if count:
             comments_changed.send(
                 sender=Comment,
-                article_ids={article_id for _, article_id in rows},
-                comment_ids=[pk for pk, _ in rows],
+                article_ids={article_id for _, article_id, _ in rows if article_id},
+                page_ids={page_id for _, _, page_id in rows if page_id},
+                comment_ids=[pk for pk, _, _ in rows],
                 status=changes.get("status"),
             )
         return count
@@ -243,15 +255,37 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
-# Sent (sender=Comment, article_ids=...) after a bulk change of comments (a
-# status change from the queue, an erasure, an import): update() and
-# bulk_create() send no model signals. A status change also sends comment_ids
-# and the new status. Receivers: comments/signals.py.
+# Sent (sender=Comment, article_ids=..., page_ids=...) after a bulk change of
+# comments (a status change from the queue, an erasure, an import): update()
+# and bulk_create() send no model signals. page_ids may be left out (no
+# page's comments changed). A status change also sends comment_ids and the
+# new status. Receivers: comments/signals.py.
 comments_changed = Signal()
 
 
+def is_page(target) -> bool:
+    """True for a posts.Page, False for an article."""
+    return target._meta.label_lower == "posts.page"
+
+
+def target_fields(target) -> dict:
+    """The Comment fields naming ``target``: {"article": ...} or {"page": ...}."""
+    return {"page": target} if is_page(target) else {"article": target}
+
+
+def target_key(target) -> int | str:
+    """
+    What signed form timestamps and duplicate checks name a target by: an
+    article's id (as before pages took comments), "page-<id>" for a page.
+    """
+    return f"page-{target.pk}" if is_page(target) else target.pk
+
+
 class Comment(models.Model):
-    """A reader's reply to an article. Nothing a reader wrote is ever deleted by a check."""
+    """
+    A reader's reply to an article or a page (exactly one of the two). Nothing
+    a reader wrote is ever deleted by a check.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -259,7 +293,22 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         TRASH = "trash", "Trash"
 
-    article = models.ForeignKey("posts.Article", on_delete=models.CASCADE, related_name="comments")
+    article = models.ForeignKey(
+        "posts.Article",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        help_text="The article it answers (a comment answers an article or a page).",
+    )
+    page = models.ForeignKey(
+        "posts.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        help_text="The page it answers (a comment answers an article or a page).",
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -320,6 +369,13 @@ class Comment(models.Model):
         editable=False,
         help_text="The comment's ID on the WordPress site it was imported from.",
     )
+    wordpress_fingerprint = models.CharField(
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text="A digest of the text and status the WordPress import last wrote: when "
+        "they differ now, the comment was changed here and a re-import keeps it.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -327,6 +383,7 @@ class Comment(models.Model):
         ordering = ["submitted", "id"]
         indexes = [
             models.Index(fields=["article", "status", "submitted"], name="comment_article_page"),
+            models.Index(fields=["page", "status", "submitted"], name="comment_page_page"),
             models.Index(fields=["status", "-submitted"], name="comment_queue"),
             models.Index(fields=["author_email", "status"], name="comment_author_email"),
             # The moderators' queue of each status but approved, newest first, and its
@@ -352,19 +409,37 @@ class Comment(models.Model):
                 fields=["article", "wordpress_id"],
                 condition=models.Q(wordpress_id__isnull=False),
                 name="unique_wordpress_comment",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["page", "wordpress_id"],
+                condition=models.Q(wordpress_id__isnull=False),
+                name="unique_wordpress_page_comment",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(article__isnull=False, page__isnull=True)
+                    | Q(article__isnull=True, page__isnull=False)
+                ),
+                name="comment_article_or_page",
+                violation_error_message="A comment answers either an article or a page.",
+            ),
         ]
         permissions = [("moderate_comment", "Can moderate comments (approve, spam, trash)")]
 
     def __str__(self):
-        return f"{self.author_name} on {self.article}"
+        return f"{self.author_name} on {self.target}"
+
+    @property
+    def target(self):
+        """The article or the page the comment answers."""
+        return self.article if self.article_id is not None else self.page
 
     def save(self, *args, **kwargs):
         self.body_html = sanitize_comment(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
@@ -448,6 +523,10 @@ class HoldReason(models.Model):
         HONEYPOT = "honeypot", "Honeypot field filled"
         TOO_FAST = "too_fast", "Posted too fast"
         BAD_TIMESTAMP = "bad_timestamp", "Form timestamp missing or tampered with"
+        TIMESTAMP_UNAVAILABLE = (
+            "timestamp_unavailable",
+            "Form timestamp unavailable in the browser",
+        )
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="hold_reasons")
     code = models.CharField(max_length=30, choices=Code, db_index=True)

@@ -52,9 +52,10 @@ def moderators_message(comment: Comment, recipients: list[str]) -> EmailMessage:
         "reasons": [str(reason) for reason in comment.hold_reasons.all()],
         "change_url": absolute(reverse("admin:comments_comment_change", args=[comment.pk])),
         "queue_url": absolute(reverse("admin:comments_comment_changelist")),
-        "article_url": absolute(comment.article.get_absolute_url()),
+        "article": comment.target,
+        "article_url": absolute(comment.target.get_absolute_url()),
     }
-    subject = f"Comment awaiting moderation: “{comment.article.title}”"
+    subject = f"Comment awaiting moderation: “{comment.target.title}”"
     body = render_to_string("comments/email/held_comment.txt", context)
     return EmailMessage(subject, body, None, recipients)
 
@@ -109,13 +110,13 @@ def reply_message(subscription: Subscription, reply: Comment) -> EmailMultiAlter
     links = _stop_links(subscription)
     context = {
         "reply": reply,
-        "article": reply.article,
+        "article": reply.target,
         "reply_text": plain_text(reply.body_html),
         "reply_html": reply.body_html,
         "reply_url": comment_link(reply),
         **links,
     }
-    subject = f"{reply.author_name} replied to your comment on “{reply.article.title}”"
+    subject = f"{reply.author_name} replied to your comment on “{reply.target.title}”"
     return _reader_message(
         "reply", subject, subscription.subscriber.email, context, links["unsubscribe_url"]
     )
@@ -127,11 +128,11 @@ def approved_message(subscription: Subscription) -> EmailMultiAlternatives:
     links = _stop_links(subscription)
     context = {
         "comment": comment,
-        "article": comment.article,
+        "article": comment.target,
         "comment_url": comment_link(comment),
         **links,
     }
-    subject = f"Your comment on “{comment.article.title}” is published"
+    subject = f"Your comment on “{comment.target.title}” is published"
     return _reader_message(
         "approved", subject, subscription.subscriber.email, context, links["unsubscribe_url"]
     )

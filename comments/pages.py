@@ -8,7 +8,8 @@ from WordPress show the same comments. The article's own address shows the
 first or the last page (``default_comments_page``); that page's numbered
 address redirects to the article. ``comment_order`` puts older or newer threads
 at the top of each page. A reader's own held comments count like approved ones
-on the pages they see.
+on the pages they see. A page (posts.Page) that takes comments has them the
+same way: ``/<page path>/comment-page-N/``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from comments import cookies
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, target_key
 from comments.threads import ThreadNode, build_thread
 
 # What build_thread() and render_comment() read, not the raw text and the private fields.
@@ -106,25 +106,28 @@ class CommentPages:
 
 
 def comment_pages(
-    request, article, number: int | None = None, discussion: DiscussionSettings | None = None
+    request,
+    article,
+    number: int | None = None,
+    discussion: DiscussionSettings | None = None,
+    own_ids: tuple[int, ...] = (),
 ) -> CommentPages:
     """
-    The article's comments for this reader (two queries: the Discussion
+    The article's (or page's) comments for this reader (two queries: the Discussion
     settings and the comments), threaded and cut to page ``number`` (None:
     the default page). Kept on the request: the page's <head> and its
     comments section both read it. ``number`` past the last page leaves
-    ``nodes`` empty (the caller answers 404).
+    ``nodes`` empty (the caller answers 404). The pages every reader is
+    served show approved comments only; ``own_ids`` (the reader's own, from
+    the comment_pending cookie) are counted in only for that reader's
+    personal requests (views.personal, views.comment_permalink).
     """
     memo = request.__dict__.setdefault("_comment_pages", {})
-    key = (article.pk, number)
+    key = (target_key(article), number, tuple(own_ids))
     if key in memo:
         return memo[key]
     discussion = discussion or DiscussionSettings.load()
-    comments = list(
-        Comment.objects.for_article_page(article, cookies.own_comment_ids(request)).only(
-            *PAGE_FIELDS
-        )
-    )
+    comments = list(Comment.objects.for_target_page(article, own_ids).only(*PAGE_FIELDS))
     threads = split_threads(build_thread(comments, discussion.thread_depth))
     count = page_count(len(threads), discussion)
     default = default_page(count, discussion)

@@ -61,14 +61,17 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def comment_record(comment: Comment) -> dict[str, Any]:
-    """One comment as exported: every stored field, readable."""
-    article = comment.article
+    """
+    One comment as exported: every stored field, readable. What it answers
+    is under "article" or, for a page's comment, "page".
+    """
+    target = comment.target
     return {
         "id": comment.pk,
-        "article": {
-            "id": article.pk,
-            "title": article.title,
-            "url": settings.SITE_URL + article.get_absolute_url(),
+        ("page" if comment.page_id is not None else "article"): {
+            "id": target.pk,
+            "title": target.title,
+            "url": settings.SITE_URL + target.get_absolute_url(),
         },
         "in_reply_to": comment.parent_id,
         "url": settings.SITE_URL + comment.get_absolute_url(),
@@ -92,7 +95,7 @@ def export_personal_data(email: str) -> dict[str, Any]:
     """Everything held about the commenter with this address, ready for json.dumps."""
     comments = (
         comments_by_email(email)
-        .select_related("article")
+        .select_related("article", "page")
         .prefetch_related("hold_reasons")
         .order_by("submitted", "id")
     )
@@ -182,13 +185,15 @@ def _erase(comments: QuerySet[Comment], *, erase_text: bool) -> int:
         return 0
     Comment.objects.filter(pk__in=ids).update(**changes)
     # update() sends no signals: drop the cached pages showing an erased name.
+    shown = list(
+        Comment.objects.filter(pk__in=ids, status=Comment.Status.APPROVED).values_list(
+            "article_id", "page_id"
+        )
+    )
     comments_changed.send(
         sender=Comment,
-        article_ids=set(
-            Comment.objects.filter(pk__in=ids, status=Comment.Status.APPROVED).values_list(
-                "article_id", flat=True
-            )
-        ),
+        article_ids={article_id for article_id, _ in shown if article_id},
+        page_ids={page_id for _, page_id in shown if page_id},
     )
     # A reason's detail may quote the email, website, IP address or user agent.
     HoldReason.objects.filter(comment__in=ids).update(detail="")

@@ -17,9 +17,9 @@ from django.db.models import Count, Min
 from django.db.models.signals import post_delete, post_init, post_migrate, post_save
 
 import pagecache
-from comments import pages, spam, tasks
+from comments import cookies, pages, spam, tasks
 from comments.models import Comment, DiscussionSettings, comments_changed
-from posts.models import Article
+from posts.models import Article, Page
 from security.groups import ensure_group
 
 # The page-cache scope of pages listing comments or their counts.
@@ -28,31 +28,50 @@ MODERATORS = "Moderators"
 MODERATOR_PERMISSIONS = ["view_comment", "change_comment", "moderate_comment"]
 
 
-def articles_changed(article_ids: Iterable[int]) -> None:
-    """The approved comments of these articles changed: their pages and the lists."""
-    article_ids = set(article_ids)
-    if not article_ids:
+def articles_changed(article_ids: Iterable[int], page_ids: Iterable[int] = ()) -> None:
+    """
+    The approved comments of these articles and pages (posts.Page) changed:
+    their addresses (and pages of comments) and the lists.
+    """
+    article_ids = {pk for pk in article_ids if pk is not None}
+    page_ids = {pk for pk in page_ids if pk is not None}
+    if not article_ids and not page_ids:
         return
     # Only what the address needs, without loading whole rows.
-    rows = Article.objects.filter(pk__in=article_ids).values_list("pk", "slug", "pub_date")
-    paths = {
-        pk: Article(slug=slug, pub_date=pub_date).get_absolute_url() for pk, slug, pub_date in rows
-    }
-    pagecache.invalidate(SCOPE, pages=[*paths.values(), *comment_page_paths(paths)])
+    paths, page_paths = {}, {}
+    if article_ids:
+        rows = Article.objects.filter(pk__in=article_ids).values_list("pk", "slug", "pub_date")
+        paths = {
+            pk: Article(slug=slug, pub_date=pub_date).get_absolute_url()
+            for pk, slug, pub_date in rows
+        }
+    if page_ids:
+        rows = Page.objects.filter(pk__in=page_ids).values_list("pk", "path")
+        page_paths = {pk: Page(path=path).get_absolute_url() for pk, path in rows}
+    pagecache.invalidate(
+        SCOPE,
+        pages=[
+            *paths.values(),
+            *page_paths.values(),
+            *(comment_page_paths(paths) if article_ids else ()),
+            *(comment_page_paths(page_paths, field="page_id") if page_paths else ()),
+        ],
+    )
 
 
-def comment_page_paths(article_paths: dict[int, str]) -> list[str]:
+def comment_page_paths(article_paths: dict[int, str], field: str = "article_id") -> list[str]:
     """
-    With comments in pages, every /comment-page-N/ an article may have: as
-    many as its comments in any status could fill (statuses change, the
-    count of every comment does not shrink when one is trashed), plus one.
+    With comments in pages, every /comment-page-N/ an article (or, with
+    field="page_id", a page) may have: as many as its comments in any status
+    could fill (statuses change, the count of every comment does not shrink
+    when one is trashed), plus one.
     """
     discussion = DiscussionSettings.objects.filter(page_comments=True).first()
     if discussion is None or not article_paths:
         return []
     counts = dict(
-        Comment.objects.filter(article_id__in=list(article_paths))
-        .values_list("article_id")
+        Comment.objects.filter(**{f"{field}__in": list(article_paths)})
+        .values_list(field)
         .annotate(count=Count("id"))
         .order_by()
     )
@@ -63,8 +82,10 @@ def comment_page_paths(article_paths: dict[int, str]) -> list[str]:
     ]
 
 
-def bulk_changed(sender, article_ids: Iterable[int], **kwargs) -> None:
-    articles_changed(article_ids)
+def bulk_changed(
+    sender, article_ids: Iterable[int], page_ids: Iterable[int] = (), **kwargs
+) -> None:
+    articles_changed(article_ids, page_ids)
     if kwargs.get("status") == Comment.Status.APPROVED:
         tasks.comments_approved(kwargs.get("comment_ids") or (), was_held=True)
 
@@ -77,7 +98,7 @@ def comment_saved(sender, instance: Comment, created: bool = False, **kwargs) ->
     before = None if created else getattr(instance, "_status_when_loaded", None)
     shown = Comment.Status.APPROVED
     if shown in (before, instance.status) or (not created and before is None):
-        articles_changed([instance.article_id])
+        articles_changed([instance.article_id], [instance.page_id])
     if instance.status == shown and (created or before not in (None, shown)):
         tasks.comments_approved([instance.pk], was_held=not created)
     instance._status_when_loaded = instance.status
@@ -85,7 +106,7 @@ def comment_saved(sender, instance: Comment, created: bool = False, **kwargs) ->
 
 def comment_deleted(sender, instance: Comment, **kwargs) -> None:
     if instance.status == Comment.Status.APPROVED:
-        articles_changed([instance.article_id])
+        articles_changed([instance.article_id], [instance.page_id])
 
 
 def discussion_settings_changed(sender, instance: DiscussionSettings, **kwargs) -> None:
@@ -111,8 +132,11 @@ def comments_closing(now: datetime) -> datetime | None:
 
 
 def fresh_timestamp(article_id: str) -> str:
-    """A cached page's comment form gets a timestamp signed for this response."""
-    return spam.sign_timestamp(int(article_id))
+    """
+    A cached page's comment form gets a timestamp signed for this response
+    (``article_id``: models.target_key(), an article's id or "page-<id>").
+    """
+    return spam.sign_timestamp(article_id if article_id.startswith("page-") else int(article_id))
 
 
 def create_moderators(sender: AppConfig, using: str = "default", **kwargs) -> None:
@@ -134,3 +158,5 @@ def connect(app_config: AppConfig) -> None:
     post_migrate.connect(create_moderators, sender=app_config, dispatch_uid="comments-moderators")
     pagecache.register_next_change(comments_closing)
     pagecache.register_response_value("comment-timestamp", fresh_timestamp)
+    # No page is built from the comment cookies (comments.views.personal reads them).
+    pagecache.ignore_cookies(cookies.AUTHOR_COOKIE, cookies.PENDING_COOKIE, cookies.MARKER_COOKIE)

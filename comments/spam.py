@@ -25,6 +25,8 @@ from pagecache.backends import CACHE_ERRORS
 logger = logging.getLogger(__name__)
 
 TIMESTAMP_SALT = "comments.form-timestamp"
+# What comments.js sends when the timestamp request failed or took too long.
+TIMESTAMP_UNAVAILABLE = "unavailable"
 DUPLICATE_SECONDS = 24 * 60 * 60
 
 
@@ -38,15 +40,22 @@ def min_seconds() -> float:
     return settings.COMMENTS_MIN_SECONDS_TO_POST
 
 
-def sign_timestamp(article_id: int, now: float | None = None) -> str:
-    """The value of the form's hidden timestamp field for an article."""
+def sign_timestamp(article_id: int | str, now: float | None = None) -> str:
+    """The form's hidden timestamp for an article (or a page: models.target_key())."""
     return signing.dumps(
         [article_id, int(now if now is not None else time.time())], salt=TIMESTAMP_SALT
     )
 
 
-def timestamp_signals(value: str, article_id: int, now: float | None = None):
-    """Reasons to treat the post as spam from its signed timestamp, as (code, detail) pairs."""
+def timestamp_signals(value: str, article_id: int | str, now: float | None = None):
+    """
+    Reasons to treat the post as spam from its signed timestamp, as (code,
+    detail) pairs. TIMESTAMP_UNAVAILABLE (comments.js could not fetch one)
+    is a reason to hold the comment, not spam: the reader is not lost to a
+    network error.
+    """
+    if value == TIMESTAMP_UNAVAILABLE:
+        return [(HoldReason.Code.TIMESTAMP_UNAVAILABLE, "")]
     now = now if now is not None else time.time()
     try:
         signed_article, issued = signing.loads(value or "", salt=TIMESTAMP_SALT)
@@ -76,8 +85,18 @@ def _duplicate_key(article_id, parent_id, email, body) -> str:
     return _key("duplicate", article_id, parent_id or "", email.lower(), body.strip())
 
 
-def is_duplicate(article_id: int, parent_id: int | None, email: str, body: str) -> bool:
-    """True when the same email already said the same thing in the same place."""
+def _target_filter(article_id: int | str) -> dict:
+    """The Comment lookup for a models.target_key(): an article's id or "page-<id>"."""
+    if isinstance(article_id, str) and article_id.startswith("page-"):
+        return {"page_id": int(article_id.removeprefix("page-"))}
+    return {"article_id": article_id}
+
+
+def is_duplicate(article_id: int | str, parent_id: int | None, email: str, body: str) -> bool:
+    """
+    True when the same email already said the same thing in the same place
+    (``article_id``: models.target_key() of the article or page).
+    """
     try:
         if cache.get(_duplicate_key(article_id, parent_id, email, body)):
             return True
@@ -85,7 +104,7 @@ def is_duplicate(article_id: int, parent_id: int | None, email: str, body: str) 
         logger.warning("Cache unreachable, duplicates checked in the database only: %s", exc)
     return (
         Comment.objects.filter(
-            article_id=article_id,
+            **_target_filter(article_id),
             parent_id=parent_id,
             author_email__iexact=email,
             body=body.strip(),
@@ -95,7 +114,9 @@ def is_duplicate(article_id: int, parent_id: int | None, email: str, body: str) 
     )
 
 
-def claim_duplicate_key(article_id: int, parent_id: int | None, email: str, body: str) -> bool:
+def claim_duplicate_key(
+    article_id: int | str, parent_id: int | None, email: str, body: str
+) -> bool:
     """
     Atomically claim this comment's fingerprint; False when another request
     holds it. True when the cache cannot be reached (is_duplicate() asked the
@@ -144,7 +165,7 @@ def flood_wait_seconds(ip_address: str | None, now: float | None = None) -> int:
 
 
 def release_claims(
-    ip_address: str | None, article_id: int, parent_id: int | None, email: str, body: str
+    ip_address: str | None, article_id: int | str, parent_id: int | None, email: str, body: str
 ) -> None:
     """Give back the flood slot and the fingerprint of a comment that could not be stored."""
     flood = _key("flood", ip_address or "unknown")

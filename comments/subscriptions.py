@@ -84,7 +84,9 @@ def subscription_for_unsubscribe(token: str) -> tuple[int, Subscription | None]:
     """(id, the subscription or None when already gone); BadToken if forged."""
     pk = _load(token, UNSUBSCRIBE_SALT, "n")
     subscription = (
-        Subscription.objects.select_related("comment__article", "subscriber").filter(pk=pk).first()
+        Subscription.objects.select_related("comment__article", "comment__page", "subscriber")
+        .filter(pk=pk)
+        .first()
     )
     return pk, subscription
 
@@ -187,7 +189,9 @@ def approval_recipient(comment: Comment) -> Subscription | None:
 
 
 def subscriptions_of(subscriber: Subscriber):
-    return Subscription.objects.filter(subscriber=subscriber).select_related("comment__article")
+    return Subscription.objects.filter(subscriber=subscriber).select_related(
+        "comment__article", "comment__page"
+    )
 
 
 def claim(key: str, **fields) -> bool:

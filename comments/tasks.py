@@ -121,7 +121,7 @@ def email_moderators(comment_id: int, attempt: int = 1) -> str:
     """The Discussion settings' moderator addresses, about a held comment."""
 
     def build():
-        comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+        comment = Comment.objects.select_related("article", "page").filter(pk=comment_id).first()
         recipients = DiscussionSettings.load().moderator_email_list()
         if comment is None or comment.status != Comment.Status.PENDING or not recipients:
             return None
@@ -169,7 +169,7 @@ def email_reply(subscription_id: int, reply_id: int, attempt: int = 1) -> str:
         .select_related("subscriber", "comment")
         .first()
     )
-    reply = Comment.objects.select_related("article").filter(pk=reply_id).first()
+    reply = Comment.objects.select_related("article", "page").filter(pk=reply_id).first()
     if subscription is None or reply is None or not reply.is_approved():
         return "nothing to send"
     return _send(
@@ -189,7 +189,7 @@ def email_approved(subscription_id: int, attempt: int = 1) -> str:
     """The subscriber's held comment was approved."""
     subscription = (
         subscriptions.emailable(Subscription.objects.filter(pk=subscription_id))
-        .select_related("subscriber", "comment__article")
+        .select_related("subscriber", "comment__article", "comment__page")
         .first()
     )
     if subscription is None or not subscription.comment.is_approved():

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from html.parser import HTMLParser
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
@@ -67,7 +69,9 @@ def own_image_url(url: str) -> bool:
     """
     True for an image address on the site itself: under ``settings.MEDIA_URL``
     (read at each call) or a relative path. Other hosts, protocol-relative
-    ("//host") and backslashed addresses, and any scheme (data:, http:...) are refused.
+    ("//host") and backslashed addresses, and any scheme (data:, http:...) are refused,
+    except http(s) addresses on a host of ``settings.WORDPRESS_KEEP_REMOTE_IMAGES_FROM``
+    (an old site whose images are explicitly kept where they are; also in the CSP's img-src).
     """
     url = url.strip()
     if not url or "\\" in url or any(ord(char) < 32 for char in url):
@@ -75,6 +79,9 @@ def own_image_url(url: str) -> bool:
     if url.startswith(settings.MEDIA_URL):
         return True
     parts = urlsplit(url)
+    kept_hosts = getattr(settings, "WORDPRESS_KEEP_REMOTE_IMAGES_FROM", ())
+    if parts.scheme in ("http", "https") and parts.hostname and kept_hosts:
+        return parts.hostname.lower() in {host.lower() for host in kept_hosts}
     return not parts.scheme and not parts.netloc and not url.startswith("//")
 
 
@@ -89,15 +96,25 @@ _ARTICLE_TAGS = frozenset(
         "p", "br", "h2", "h3", "h4", "em", "strong", "i", "b", "u", "s", "sub", "sup",
         "del", "ins", "mark", "code", "pre", "a", "ul", "ol", "li", "blockquote",
         "figure", "figcaption", "img", "hr", "cite", "q", "abbr", "dl", "dt", "dd",
-        "details", "summary", "table", "caption", "thead", "tbody", "tr", "th", "td",
+        "details", "summary", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
     }
 )  # fmt: skip
+
+_NOTE_ANCHOR = re.compile(r"fn(?:ref)?-[A-Za-z0-9_-]{1,64}")
+
+
+def note_anchor(value: str) -> bool:
+    """True for a notes anchor id, ``fn-ID`` or ``fnref-ID`` (no other ids in an article)."""
+    return _NOTE_ANCHOR.fullmatch(value) is not None
+
+
 ARTICLE = Policy(
     name="article",
     tags=_ARTICLE_TAGS,
     attributes=MappingProxyType(
         {
-            "a": ("href", "title"),
+            "a": ("href", "title", "id"),
+            "li": ("id",),
             "blockquote": ("cite",),
             "q": ("cite",),
             "img": ("src", "srcset", "sizes", "alt", "width", "height", "title"),
@@ -108,11 +125,14 @@ ARTICLE = Policy(
         }
     ),
     css_sanitizer=CSSSanitizer(allowed_css_properties=[]),
-    value_checks=MappingProxyType({"src": own_image_url, "srcset": own_image_srcset}),
+    value_checks=MappingProxyType(
+        {"src": own_image_url, "srcset": own_image_srcset, "id": note_anchor}
+    ),
 )
 """
 An editor's article body: headings, emphasis, links, lists, quotations,
-figures with images from the site, tables, definition lists, details; what the
+figures with images from the site, tables, definition lists, details, notes
+(a reference ``<a id="fnref-X" href="#fn-X">`` and its note ``<li id="fn-X">``); what the
 body editor (posts/static/posts/editor.js) produces is a subset of it.
 """
 
@@ -238,6 +258,30 @@ def clean(html: str, policy: Policy) -> str:
     dropped with their content, attributes and URL schemes off the list removed.
     """
     return _cleaner(policy).clean(_drop_code(html))
+
+
+class _TagCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self.tags[tag] += 1
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        self.tags[tag] += 1
+
+
+def dropped_elements(html: str, policy: Policy) -> Counter[str]:
+    """
+    The elements ``clean(html, policy)`` removes, by name, with how many of
+    each (their text is kept, except for code elements such as script,
+    dropped whole). Attributes removed are not counted.
+    """
+    counter = _TagCounter()
+    counter.feed(html)
+    counter.close()
+    return Counter({tag: n for tag, n in counter.tags.items() if tag not in policy.tags})
 
 
 def render_text(text: str, policy: Policy) -> str:

@@ -19,6 +19,8 @@ The interface, used from apps' views, ``signals.py`` and ``AppConfig.ready()``:
   argument, value)``: a value in the page that must differ per response (a
   signed form timestamp) is stored as a placeholder and filled by
   ``fill(argument)`` for every response served from the cache.
+- ``ignore_cookies(*names)``: an app's cookies that no cached page is built
+  from (read only by its personal requests); they do not make a reader personal.
 
 Front caches (a proxy or CDN in front of the site, ``settings.FRONT_CACHES``)
 are purged when the counters change: ``pagecache.frontends``.
@@ -28,6 +30,7 @@ from pagecache.generations import invalidate, invalidate_all
 from pagecache.registry import (
     CachedPageMixin,
     cached_page,
+    ignore_cookies,
     register_next_change,
     register_response_value,
     response_value,
@@ -36,6 +39,7 @@ from pagecache.registry import (
 __all__ = [
     "CachedPageMixin",
     "cached_page",
+    "ignore_cookies",
     "invalidate",
     "invalidate_all",
     "register_next_change",

@@ -17,7 +17,13 @@
   Content-Security-Policy nonce and the values apps record with
   ``response_value()`` are stored as placeholders filled for each response.
   Pages carrying a CSRF token are ``private`` for browsers and CDNs; the others
-  are ``public`` with a short ``max-age`` and ``s-maxage``.
+  are ``public, max-age, s-maxage, stale-while-revalidate`` (PAGE_CACHE_MAX_AGE,
+  PAGE_CACHE_STALE_SECONDS) without ``Vary: Cookie``: the same bytes for every
+  reader without personal state (``PublicResponseMiddleware`` removes the
+  ``Vary: Cookie`` the session middleware adds). Personal and uncached pages
+  keep ``Vary: Cookie`` and ``private``.
+- Cookies apps declare impersonal (``ignore_cookies()``) do not make a reader
+  personal.
 - Misses are rendered from the primary database (pagecache.routers), so a
   lagging read replica is never written into the shared cache.
 - The addresses of public responses are remembered for front caches that
@@ -44,7 +50,7 @@ from django.utils.functional import empty
 
 from pagecache import frontends, generations, routers
 from pagecache.backends import CACHE_ERRORS
-from pagecache.registry import PagePolicy, fill_response_value, policy_of
+from pagecache.registry import PagePolicy, fill_response_value, ignored_cookies, policy_of
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +70,11 @@ CACHE_RETRY_SECONDS = 10
 
 def has_personal_state(request: HttpRequest) -> bool:
     """True when the response may depend on who is asking."""
-    ignored = {settings.CSRF_COOKIE_NAME, *settings.PAGE_CACHE_IGNORED_COOKIES}
+    ignored = {
+        settings.CSRF_COOKIE_NAME,
+        *settings.PAGE_CACHE_IGNORED_COOKIES,
+        *ignored_cookies(),
+    }
     if any(name not in ignored for name in request.COOKIES):
         return True
     return "HTTP_AUTHORIZATION" in request.META
@@ -88,7 +98,15 @@ def _entry_key(request: HttpRequest) -> str:
 
 def _public(response: HttpResponse) -> None:
     seconds = settings.PAGE_CACHE_MAX_AGE
-    patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=seconds,
+        s_maxage=seconds,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+    )
+    # The same bytes whatever the cookies: no Vary: Cookie (see PublicResponseMiddleware).
+    response._page_cache_public = True
 
 
 def _private(response: HttpResponse) -> None:
@@ -128,8 +146,9 @@ class PageCacheMiddleware:
             return response
         if isinstance(state, _Miss):
             routers.unpin(state.pin_token)
-            patch_vary_headers(response, ["Cookie"])
             self._store(request, response, state)
+            if not getattr(response, "_page_cache_public", False):
+                patch_vary_headers(response, ["Cookie"])
             frontends.served(request, response)
         return response
 
@@ -195,8 +214,8 @@ class PageCacheMiddleware:
         response = HttpResponse(b"".join(pieces), status=entry["status"])
         for name, value in entry["headers"]:
             response.headers[name] = value
-        patch_vary_headers(response, ["Cookie"])
         if entry["csrf"]:
+            patch_vary_headers(response, ["Cookie"])
             _private(response)
         else:
             _public(response)
@@ -275,3 +294,29 @@ class PageCacheMiddleware:
             cache.set(miss.key, entry, miss.lifetime)
         except CACHE_ERRORS as exc:
             self._cache_failed(exc)
+
+
+class PublicResponseMiddleware:
+    """
+    Placed before (outside) SessionMiddleware: a page the page cache sent as
+    ``public`` is the same for every reader without personal state, so the
+    ``Vary: Cookie`` added because the view looked at ``request.user`` is
+    taken off (a front cache would otherwise keep one copy per cookie string).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(response, "_page_cache_public", False) and response.has_header("Vary"):
+            kept = [
+                value.strip()
+                for value in response["Vary"].split(",")
+                if value.strip() and value.strip().lower() != "cookie"
+            ]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response

@@ -14,6 +14,7 @@ NextChange = Callable[[datetime], datetime | None]
 
 _next_change_providers: list[NextChange] = []
 _response_values: dict[str, Callable[[str], str]] = {}
+_ignored_cookies: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -105,3 +106,15 @@ def response_value(request: HttpRequest, name: str, argument: Any, value: str) -
     recorded = getattr(request, "_page_cache_values", None)
     if recorded is not None and value:
         recorded[value] = f"{name}:{argument}"
+
+
+def ignore_cookies(*names: str) -> None:
+    """
+    Cookies no cached page is built from (an app's own, read only by its
+    personal requests): a reader carrying them still gets the shared page.
+    """
+    _ignored_cookies.update(names)
+
+
+def ignored_cookies() -> frozenset[str]:
+    return frozenset(_ignored_cookies)

@@ -320,7 +320,16 @@ class PageAdmin(
         (None, {"fields": ["title", "slug", "parent", "dek", "body", "body_format"]}),
         (
             "Publishing",
-            {"fields": ["status", "menu_order", "preview_link", "published_at", "updated_at"]},
+            {
+                "fields": [
+                    "status",
+                    "menu_order",
+                    "comments_open",
+                    "preview_link",
+                    "published_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 

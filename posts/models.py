@@ -480,9 +480,10 @@ class Article(Trashable):
     wordpress_id = models.BigIntegerField(
         null=True,
         blank=True,
-        unique=True,
+        db_index=True,
         editable=False,
-        help_text="The post's ID on the WordPress site it was imported from.",
+        help_text="The post's ID on the WordPress site it was imported from (two sites may "
+        "share an ID: wordpress.WordPressItem tells them apart).",
     )
 
     search_vector = models.GeneratedField(
@@ -878,6 +879,9 @@ RESERVED_PAGE_SLUGS = frozenset(
     }
 )
 YEAR_SLUG = re.compile(r"\d{4}\Z")
+# The addresses under every page, WordPress's: its comment feed and its pages
+# of comments (/about/feed/, /about/comment-page-2/). No page takes them.
+SUB_PAGE_SLUG = re.compile(r"(feed|comment-page-\d+)\Z")
 # The page the comment form links to ("Please read our comment policy."):
 # SiteSettings.load reads whether it is published.
 COMMENT_POLICY_PATH = "comment-policy"
@@ -1000,6 +1004,10 @@ class Page(Trashable):
         default=0,
         help_text="Where the page comes among its parent's pages (lower first).",
     )
+    comments_open = models.BooleanField(
+        default=False,
+        help_text="Readers may leave replies under this page (off for most pages).",
+    )
     published_at = models.DateTimeField(
         "first published",
         null=True,
@@ -1063,6 +1071,13 @@ class Page(Trashable):
                         "Choose another slug, or put the page under a parent page."
                     }
                 )
+        if self.parent_id is not None and SUB_PAGE_SLUG.match(slug):
+            raise ValidationError(
+                {
+                    "slug": f"“{self.slug}” is an address under every page (its comment feed "
+                    "or a page of its comments). Choose another slug."
+                }
+            )
         if self.parent_id is not None and self.pk is not None:
             ancestor, seen = self.parent, set()
             while ancestor is not None and ancestor.pk not in seen:

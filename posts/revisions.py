@@ -49,7 +49,17 @@ ARTICLE_FIELDS = [
     "comments_open",
 ]
 QUOTATION_FIELDS = ["article", "speaker", "outlet", "source_url", "text", "order"]
-PAGE_FIELDS = ["title", "slug", "parent", "dek", "body", "body_format", "status", "menu_order"]
+PAGE_FIELDS = [
+    "title",
+    "slug",
+    "parent",
+    "dek",
+    "body",
+    "body_format",
+    "status",
+    "menu_order",
+    "comments_open",
+]
 # What a restore brings back: the writing, not the address or the publishing state.
 RESTORED_FIELDS = ["title", "dek", "body", "body_format"]
 

@@ -2,7 +2,7 @@
 The trash's end: articles and pages in the trash for TRASH_RETENTION_DAYS
 days are deleted for good by the daily job (maintenance.register_daily, from
 PostsConfig.ready), an article with its comments, quotations and old
-WordPress addresses (their foreign keys cascade). Each deletion drops the
+WordPress addresses, a page with its comments (their foreign keys cascade). Each deletion drops the
 cached pages (posts.signals) and an article's image files once committed.
 """
 
@@ -41,13 +41,14 @@ def purge_expired(now: datetime | None = None) -> Purged:
     pages = list(Page.objects.trash_expired(now).only("pk", "path"))
     for page in sorted(pages, key=lambda page: -page.path.count("/")):
         try:
-            page.delete()
+            _, deleted = page.delete()
         except ProtectedError:
             # A page added under it since it went to the trash: keep both.
             logger.warning("Page /%s/ stays in the trash: pages not in it sit under it", page.path)
             purged.kept += 1
         else:
             purged.pages += 1
+            purged.comments += deleted.get("comments.Comment", 0)
     return purged
 
 

@@ -265,18 +265,43 @@ def can_preview_pages(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("posts.view_page")
 
 
+PAGE_TEMPLATE = "posts/page_detail.html"
+
+
+def render_page(request, page: Page, *, status: int = 200, **context) -> HttpResponse:
+    """
+    A page: its body, links to the published pages under it and, when its
+    comments are switched on, the comments; ``context`` adds to it (the
+    comment view passes a bound form with its errors, or a page of comments).
+    """
+    # The published pages under it, in their order: "In this section".
+    children = (
+        page.children.published()
+        .order_by("menu_order", "title")
+        .only("title", "path", "parent")  # parent: the manager links each to the page
+    )
+    return render(
+        request, PAGE_TEMPLATE, {"page": page, "children": children, **context}, status=status
+    )
+
+
 class PageView(CachedPageMixin, View):
     """
     /<path>/ (/about/, /about/team/...): a published page, with links to the
     published pages under it, at the catch-all address tried after every
     other one. Drafts are a 404 for readers; staff
     with access to pages see them with a preview notice. Cached for anonymous
-    readers until anything in posts changes (posts.signals).
+    readers until anything in posts changes (posts.signals) or, for a page
+    taking comments, its comments change.
     """
 
     http_method_names = ["get", "head", "options"]
+    page_cache_own_page = True
+    page_cache_query = ("replytocom",)
 
     def get(self, request, path):
+        if "\x00" in path:
+            raise Http404("No page has a NUL in its address.")  # PostgreSQL refuses it in a query
         pages = Page.objects.all() if can_preview_pages(request.user) else Page.objects.published()
         page = pages.select_related("parent").filter(path=path, trashed_at__isnull=True).first()
         if page is None:
@@ -284,13 +309,7 @@ class PageView(CachedPageMixin, View):
             if Page.objects.trashed().filter(path=path).exists():
                 return gone(request, "page")
             raise Http404("No published page at this address.")
-        # The published pages under it, in their order: "In this section".
-        children = (
-            page.children.published()
-            .order_by("menu_order", "title")
-            .only("title", "path", "parent")  # parent: the manager links each to the page
-        )
-        return render(request, "posts/page_detail.html", {"page": page, "children": children})
+        return render_page(request, page)
 
 
 class ArticleGroupView(PublishedArticleMixin, ListView):

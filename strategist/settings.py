@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "security.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "security.middleware.DatabaseUnavailableMiddleware",
+    # Takes Vary: Cookie off public pages (added by the session middleware below).
+    "pagecache.middleware.PublicResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -257,6 +259,9 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True) and not CACHE_DISABLED
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # max-age and s-maxage sent with public pages, for browsers and CDNs.
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+# stale-while-revalidate sent with public pages: how long past s-maxage a front
+# cache may serve the old copy while it fetches the new one.
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 # Cookies that carry no personal state; any other cookie bypasses the cache.
 PAGE_CACHE_IGNORED_COOKIES = env_list("PAGE_CACHE_IGNORED_COOKIES", [])
 # Front caches purged when pages change (pagecache.frontends; README "Caching").
@@ -481,6 +486,15 @@ if not DEBUG:
 # served by the site add ``sandbox`` (security.middleware.serve_media).
 _static_origins = [origin for origin in [url_origin(STATIC_URL)] if origin]
 _media_origins = [origin for origin in [url_origin(MEDIA_URL)] if origin]
+# An imported WordPress site whose images are explicitly left at their old
+# address (hosts, comma-separated, e.g. "old.example.org"): article bodies may
+# show images from there (markup.html.own_image_url) and the CSP lets them load.
+WORDPRESS_KEEP_REMOTE_IMAGES_FROM = [
+    host.lower() for host in env_list("WORDPRESS_KEEP_REMOTE_IMAGES_FROM", [])
+]
+_kept_image_hosts = [f"https://{host}" for host in WORDPRESS_KEEP_REMOTE_IMAGES_FROM] + [
+    f"http://{host}" for host in WORDPRESS_KEEP_REMOTE_IMAGES_FROM
+]
 _recaptcha = f"https://{RECAPTCHA_DOMAIN}/recaptcha/"
 # Google's reCAPTCHA also frames from recaptcha.google.com.
 _recaptcha_frames = [_recaptcha] + (
@@ -497,7 +511,7 @@ CONTENT_SECURITY_POLICY = {
             NONCE,
         ],
         "style-src": [SELF, *_static_origins],
-        "img-src": [SELF, "data:", *_static_origins, *_media_origins],
+        "img-src": [SELF, "data:", *_static_origins, *_media_origins, *_kept_image_hosts],
         "font-src": [SELF, *_static_origins],
         "connect-src": [SELF, _recaptcha],
         "frame-src": _recaptcha_frames,

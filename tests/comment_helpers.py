@@ -53,3 +53,20 @@ def comment_data(article, **overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def own_view(client, target_key) -> str:
+    """
+    What the reader behind ``client`` sees of their own comments and saved
+    details: the answer of the personal request comments.js makes on a page
+    (comments.views.personal), its comments' HTML and the saved values.
+    """
+    response = client.get(f"/comments/personal/{target_key}/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+    author = data["author"] or {}
+    saved = "".join(
+        f'value="{author[name]}"' for name in ("author", "email", "url") if author.get(name)
+    )
+    return saved + "".join(comment["html"] for comment in data["comments"])

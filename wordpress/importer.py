@@ -1,13 +1,17 @@
 """
-Write a WordPress export into the site: authors, tags, articles, comments and
-the redirects from the old addresses.
+Write a WordPress export into the site: authors, tags, articles, pages,
+comments, the menu and the redirects from the old addresses.
 
 ``WordPressImporter.run`` reads the records ``wordpress.wxr.read_wxr`` yields,
 in file order, and keeps only the current post and one batch of comments in
-memory. WordPress IDs are recorded (Article.wordpress_id, Comment.wordpress_id,
+memory. WordPress IDs are recorded per WordPress site (WordPressItem for posts
+and pages, Comment.wordpress_id within its article or page,
 Author.wordpress_login, WordPressTerm), so importing the same file again adds
-nothing and a newer export updates what changed. The caller runs it inside one
-transaction; everything it learns goes into an ``ImportReport``.
+nothing, a newer export of the same site updates what changed and another
+site's export only adds; what was changed here since is kept unless
+``overwrite`` (wordpress.sites). Pages and the menu: wordpress.pages. The
+caller runs it inside one transaction; everything it learns goes into an
+``ImportReport``.
 """
 
 from __future__ import annotations
@@ -32,13 +36,19 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from comments.models import Comment, comments_changed
+from comments.models import Comment, comments_changed, target_fields
 from markup.text import xml_safe
-from posts.models import Article, Author, Tag
+from posts.models import Article, Author, Page, Tag
 from posts.rendering import render_body
-from wordpress import wxr
-from wordpress.content import convert_content, site_images_relative
-from wordpress.models import LegacyRedirect, WordPressTerm
+from wordpress import sites, wxr
+from wordpress.content import (
+    ConvertedContent,
+    content_notes,
+    convert_content,
+)
+from wordpress.media import MediaImporter
+from wordpress.models import LegacyRedirect, WordPressItem, WordPressTerm
+from wordpress.pages import PagesAndMenus
 
 COMMENT_BATCH_SIZE = 500
 MAX_WARNINGS_SHOWN = 200
@@ -63,7 +73,7 @@ COMMENT_STATUSES = {
 }
 COMMENT_FIELDS = [
     "parent_id", "author_name", "author_email", "author_url", "ip_address", "user_agent",
-    "submitted", "status", "body", "body_html",
+    "submitted", "status", "body", "body_html", "wordpress_fingerprint",
 ]  # fmt: skip
 _PRE_BLOCK = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL | re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -122,9 +132,20 @@ class ImportReport:
     warning_count: int = 0
     shortcodes: Counter = field(default_factory=Counter)
     shortcode_posts: dict[str, list[int]] = field(default_factory=dict)
+    items: int = 0  # <item> elements read, whatever they are
+    # Items changed here since they were imported and kept; pages renamed; old addresses
+    # another article of this site already answers (see WordPressImporter).
+    kept: list[str] = field(default_factory=list)
+    kept_count: int = 0
+    renamed: list[str] = field(default_factory=list)
+    shadowed: list[str] = field(default_factory=list)
+    shadowed_count: int = 0
+    site: str = ""
+    content_notes: list[str] = field(default_factory=list)
+    content_note_count: int = 0
 
-    KINDS = ("authors", "tags", "articles", "comments", "redirects")
-    OUTCOMES = ("imported", "updated", "unchanged", "merged")
+    KINDS = ("authors", "tags", "articles", "pages", "comments", "menu entries", "redirects")
+    OUTCOMES = ("imported", "updated", "unchanged", "merged", "kept")
 
     def add(self, kind: str, outcome: str, number: int = 1) -> None:
         self.counts[kind, outcome] += number
@@ -149,6 +170,47 @@ class ImportReport:
             if len(posts) < 10 and post_id not in posts:
                 posts.append(post_id)
 
+    def keep(self, what: str) -> None:
+        """An item changed here since its import, left as it is."""
+        self.kept_count += 1
+        if len(self.kept) < MAX_WARNINGS_SHOWN:
+            self.kept.append(what)
+
+    def rename(self, what: str) -> None:
+        self.renamed.append(what)
+
+    def shadow(self, what: str) -> None:
+        """An old address this site already answers with something else."""
+        self.shadowed_count += 1
+        if len(self.shadowed) < MAX_WARNINGS_SHOWN:
+            self.shadowed.append(what)
+
+    def note_content(self, label: str, notes: list[str]) -> None:
+        """What of a post's content did not come across as it was (one line per post)."""
+        if not notes:
+            return
+        self.content_note_count += 1
+        if len(self.content_notes) < MAX_WARNINGS_SHOWN:
+            self.content_notes.append(f"{label}: " + "; ".join(notes))
+
+    def imported_nothing(self) -> str:
+        """
+        Why a non-empty export brought nothing in ("" when it did): none of its
+        items (posts, pages, media...) became anything here.
+        """
+        if not self.items:
+            return ""
+        if any(
+            number
+            for (kind, _), number in self.counts.items()
+            if kind not in ("authors", "tags", "redirects")
+        ):
+            return ""
+        reasons = ", ".join(
+            f"{number} {kind}: {reason}" for (kind, reason), number in sorted(self.skipped.items())
+        )
+        return f"none of its {self.items} items was imported ({reasons or 'no reason recorded'})."
+
     def render(self) -> str:
         lines = []
         version = f" (WXR {self.wxr_version})" if self.wxr_version else ""
@@ -160,7 +222,7 @@ class ImportReport:
             parts = [
                 f"{self.counts[kind, outcome]} {outcome}"
                 for outcome in self.OUTCOMES
-                if outcome != "merged" or self.counts[kind, outcome]
+                if outcome not in ("merged", "kept") or self.counts[kind, outcome]
             ]
             skipped = self.count(kind, "skipped")
             if skipped or kind in ("articles", "comments"):
@@ -174,6 +236,37 @@ class ImportReport:
             for name, number in sorted(self.shortcodes.items()):
                 posts = ", ".join(str(p) for p in self.shortcode_posts.get(name, []))
                 lines.append(f"      [{name}] {number}× in WordPress posts {posts}")
+        if self.site:
+            lines.insert(1, f"  From the WordPress site {self.site}.")
+        if self.kept_count:
+            lines.append(
+                f"  Changed here since they were imported, kept as they are ({self.kept_count}; "
+                "--overwrite replaces them with the export's):"
+            )
+            lines.extend(f"      - {what}" for what in self.kept)
+            if self.kept_count > len(self.kept):
+                lines.append(f"      … and {self.kept_count - len(self.kept)} more.")
+        if self.renamed:
+            lines.append(f"  Pages renamed ({len(self.renamed)}):")
+            lines.extend(f"      - {what}" for what in self.renamed)
+        if self.shadowed_count:
+            lines.append(
+                f"  Old addresses this site already answers with something else "
+                f"({self.shadowed_count}; they keep showing it):"
+            )
+            lines.extend(f"      - {what}" for what in self.shadowed)
+            if self.shadowed_count > len(self.shadowed):
+                lines.append(f"      … and {self.shadowed_count - len(self.shadowed)} more.")
+        if self.content_note_count:
+            lines.append(
+                f"  Content not carried over as it was ({self.content_note_count} posts; "
+                "edit these articles by hand):"
+            )
+            lines.extend(f"      - {note}" for note in self.content_notes)
+            if self.content_note_count > len(self.content_notes):
+                lines.append(
+                    f"      … and {self.content_note_count - len(self.content_notes)} more."
+                )
         if self.warning_count:
             lines.append(f"  Warnings ({self.warning_count}):")
             lines.extend(f"      - {warning}" for warning in self.warnings)
@@ -237,7 +330,7 @@ class _PendingComment:
     values: dict
 
 
-class WordPressImporter:
+class WordPressImporter(PagesAndMenus):
     """Imports one export; see the module docstring. Not thread-safe, use once."""
 
     def __init__(
@@ -246,8 +339,17 @@ class WordPressImporter:
         site_timezone: datetime.tzinfo | None = None,
         dry_run: bool = False,
         progress: Callable[[ImportReport], None] | None = None,
+        overwrite: bool = False,
+        media: MediaImporter | None = None,
     ) -> None:
+        # The export's images (wordpress.media): brought over, shown by the bodies.
+        self.media = media or MediaImporter(dry_run=dry_run)
+        self.export_path: Path | None = None
         self.site_timezone = site_timezone or timezone.get_current_timezone()
+        # Replace what was changed here since the last import (see wordpress.sites).
+        self.overwrite = overwrite
+        self.wp_site = None
+        self.older_export = False
         self.report = ImportReport(dry_run=dry_run)
         self.progress = progress or (lambda report: None)
         self.base_path = ""
@@ -256,24 +358,35 @@ class WordPressImporter:
         self.declared_authors = False
         self.terms: dict[tuple[str, str], Tag] = {}
         self.category_parents: dict[str, str] = {}
-        # The current post.
+        # The current post: an article or a page (``target``), whose comments follow.
         self.article: Article | None = None
         self.article_is_new = False
+        self.target = None
+        self.target_is_new = False
+        self.target_fields: dict = {}
+        self.target_post_id: int | None = None
+        self.target_date: datetime.datetime | None = None
+        self._init_pages_and_menus()
         self.skipped_as = ""
         self.comment_batch: list[_PendingComment] = []
         self.comment_pks: dict[int, int] = {}
         self.created_comment_ids: set[int] = set()
         self.deferred_parents: list[tuple[int, int]] = []
         self.comment_renderer = CommentRenderer()
+        # Reusable blocks (wp_block items) by ID, for the posts that place them.
+        self.reusable_blocks = wxr.ReusableBlocks()
 
     # Reading ---------------------------------------------------------------
 
     def run(self, path: Path, source: BinaryIO | None = None) -> ImportReport:
         """Import the file; raises wxr.WXRError for a file that cannot be read."""
+        self.export_path = path
+        self.reusable_blocks.path = path
         for record in wxr.read_wxr(path, source):
             if isinstance(record, wxr.Comment):
                 self.import_comment(record)
             elif isinstance(record, wxr.Post):
+                self.report.items += 1
                 self.import_post(record)
             elif isinstance(record, wxr.PostEnd):
                 self.finish_post(record.post)
@@ -281,9 +394,17 @@ class WordPressImporter:
                 self.declared_authors = True
                 self.import_author(record)
             elif isinstance(record, wxr.Term):
-                self.import_term(record.taxonomy, record.slug, record.name, record.parent_slug)
+                tag = self.import_term(
+                    record.taxonomy, record.slug, record.name, record.parent_slug
+                )
+                if record.term_id is not None:
+                    self.term_tags[record.term_id] = tag
+                    if record.taxonomy == WordPressTerm.Taxonomy.CATEGORY:
+                        self._add_redirects([f"{self.base_path}/?cat={record.term_id}"], tag=tag)
             elif isinstance(record, wxr.Channel):
                 self.read_channel(record)
+        self.finish_pages()
+        self.finish_menu()
         return self.report
 
     def read_channel(self, channel: wxr.Channel) -> None:
@@ -296,11 +417,28 @@ class WordPressImporter:
         site = channel.base_blog_url or channel.link
         self.base_path = unquote(urlsplit(site).path).rstrip("/")
         self.site = site
+        key = sites.site_key(channel.base_blog_url, channel.base_site_url, channel.link)
+        self.wp_site, _ = sites.find_site(key)
+        self.report.site = key or "(no address given)"
+        made = sites.export_time(channel.pub_date)
+        last = self.wp_site.last_export_at
+        if made is not None and last is not None and made < last and not self.overwrite:
+            self.older_export = True
+            self.report.warn(
+                f"This export was made on {made:%Y-%m-%d %H:%M} UTC, before the one imported "
+                f"last from this site ({last:%Y-%m-%d %H:%M} UTC): what is missing is added, "
+                "nothing is changed."
+            )
+        elif made is not None:
+            self.wp_site.last_export_at = made
+            self.wp_site.save(update_fields=["last_export_at"])
+        if self.export_path is not None:
+            self.media.start(self.export_path, self.wp_site, channel)
 
     # Authors and tags ------------------------------------------------------
 
     def import_author(self, record: wxr.Author) -> Author | None:
-        login = record.login[:60]
+        login = self._fit(record.login, 60, f"author login “{record.login[:60]}…”")
         if not login:
             self.report.skip("authors", "no login")
             return None
@@ -308,7 +446,8 @@ class WordPressImporter:
             plain_text(record.display_name)
             or " ".join(filter(None, [record.first_name, record.last_name])).strip()
             or login
-        )[:200]
+        )
+        name = self._fit(name, 200, f"author {login}: name")
         email = record.email if self._valid_email(record.email) else ""
         author = Author.objects.filter(wordpress_login=login).order_by("pk").first()
         if author is None:
@@ -323,8 +462,27 @@ class WordPressImporter:
             self.report.add("authors", "updated")
         else:
             self.report.add("authors", "unchanged")
-        self.authors[login] = author
+        self.authors[login] = self.authors[record.login] = author  # posts name the full login
+        if record.author_id is not None:
+            self._query_address_redirect(f"?author={record.author_id}", author.get_absolute_url())
         return author
+
+    def _query_address_redirect(self, query: str, target: str) -> None:
+        """The old address ``<site>/?name=N`` (e.g. ``?author=3``) leading to ``target``."""
+        old_path = f"{self.base_path}/{query}"
+        redirect, created = LegacyRedirect.objects.get_or_create(
+            old_path=old_path, defaults={"target_url": target}
+        )
+        if created:
+            self.report.add("redirects", "imported")
+        elif redirect.target_url == target:
+            self.report.add("redirects", "unchanged")
+        elif not (redirect.article_id or redirect.tag_id or redirect.page_id):
+            redirect.target_url = target
+            redirect.save(update_fields=["target_url"])
+            self.report.add("redirects", "updated")
+        else:
+            self.report.skip("redirects", "old address already leads elsewhere")
 
     def import_term(self, taxonomy: str, wp_slug: str, name: str, parent_slug: str = "") -> Tag:
         """A category or tag to its Tag; a category and a tag with the same slug share one."""
@@ -333,6 +491,9 @@ class WordPressImporter:
         key = (taxonomy, wp_slug)
         if key in self.terms:
             return self.terms[key]
+        # The tag's name holds 100 characters, the WordPress name kept beside it 200.
+        self._fit(name, 100, f"{taxonomy.replace('_', ' ')} “{wp_slug[:60]}”: name")
+        name = name[:200]
         mapping = (
             WordPressTerm.objects.select_related("tag")
             .filter(taxonomy=taxonomy, wordpress_slug=wp_slug[:200])
@@ -382,36 +543,37 @@ class WordPressImporter:
 
     def import_post(self, post: wxr.Post) -> None:
         self.article, self.article_is_new = None, False
+        self.target, self.target_is_new = None, False
         post_type = post.post_type.strip() or "post"
         label = self._label(post)
+        if post_type == "wp_block" and post.post_id is not None:
+            self.reusable_blocks[post.post_id] = post.content
+            self.skipped_as = "reusable block"
+            self.report.skip("articles", "reusable blocks: placed in the posts that use them")
+            return
+        if post_type == "page":
+            self.import_page(post)
+            return
+        if post_type == "nav_menu_item":
+            self.skipped_as = "menu entry"
+            self.collect_menu_item(post)
+            return
         if post_type != "post":
             self.skipped_as = post_type
             self.report.skip("articles", f"{post_type.replace('_', ' ')}s are not articles")
             return
-        wp_status = post.status.strip() or "publish"
-        if wp_status in SKIPPED_POST_STATUSES:
-            self.skipped_as = f"{wp_status} post"
-            self.report.skip("articles", f"status “{wp_status}”")
-            return
-        if post.post_id is None:
-            self.skipped_as = "post without an ID"
-            self.report.skip("articles", "no post ID")
-            self.report.warn(f"{label}: no <wp:post_id>; skipped.")
-            return
-        status = POST_STATUSES.get(wp_status)
+        status = self._status_here(
+            post, label, kind="articles", statuses=POST_STATUSES, draft=Article.Status.DRAFT
+        )
         if status is None:
-            status = Article.Status.DRAFT
-            self.report.warn(f"{label}: unknown status “{wp_status}”; imported as a draft.")
-        elif wp_status == "private":
-            self.report.warn(f"{label}: private on WordPress; imported as a draft.")
-        if post.password and status != Article.Status.DRAFT:
-            status = Article.Status.DRAFT
-            self.report.warn(
-                f"{label}: password-protected on WordPress; imported as a draft so that it "
-                "stays hidden."
-            )
+            return
 
-        existing = Article.objects.filter(wordpress_id=post.post_id).first()
+        item = (
+            WordPressItem.objects.select_related("article")
+            .filter(site=self.wp_site, kind=WordPressItem.Kind.POST, wordpress_id=post.post_id)
+            .first()
+        )
+        existing = item.article if item is not None else None
         pub_date = parse_wordpress_date(post.post_date_gmt, datetime.UTC) or parse_wordpress_date(
             post.post_date, self.site_timezone
         )
@@ -424,18 +586,22 @@ class WordPressImporter:
         if modified is not None:
             modified = max(modified, pub_date)
 
-        title = plain_text(post.title)[:300]
+        title = self._fit(plain_text(post.title), 300, f"{label}: title")
         if not title:
             title = NO_TITLE
             self.report.warn(f"{label}: no title; imported as “{NO_TITLE}”.")
-        converted = convert_content(post.content)
+        converted = convert_content(
+            post.content,
+            reusable=self.reusable_blocks,
+            footnotes=post.meta.get("footnotes", ""),
+        )
         self.report.note_shortcodes(post.post_id, converted.shortcodes)
         base_slug = ascii_slug(post.post_name, title, max_length=190) or f"post-{post.post_id}"
         values = {
             "title": title,
             "slug": self._article_slug(base_slug, pub_date, existing),
             "dek": " ".join(plain_text(post.excerpt).split()),
-            "body": article_body(site_images_relative(converted.html, self.site)),
+            "body": self._body(converted, label),
             "body_format": Article.BodyFormat.HTML,
             "status": self._effective_status(status, pub_date),
             "pub_date": pub_date,
@@ -451,8 +617,26 @@ class WordPressImporter:
             article.tags.set(tags)
             # "Last updated" is WordPress's, not the time of the import.
             self._set_updated(article, modified or pub_date)
+            WordPressItem.objects.create(
+                site=self.wp_site,
+                kind=WordPressItem.Kind.POST,
+                wordpress_id=post.post_id,
+                article=article,
+                fingerprint=sites.article_fingerprint(article),
+            )
             self.article_is_new = True
             self.report.add("articles", "imported")
+        elif self.older_export:
+            article = existing
+            self.report.add("articles", "unchanged")
+        elif (
+            item.fingerprint
+            and sites.article_fingerprint(existing) != item.fingerprint
+            and not self.overwrite
+        ):
+            article = existing
+            self.report.keep(f"{label} (now “{article.title}”, {article.get_absolute_url()})")
+            self.report.add("articles", "kept")
         else:
             article = existing
             changed = [name for name, value in values.items() if getattr(article, name) != value]
@@ -470,9 +654,82 @@ class WordPressImporter:
             if set(article.tags.values_list("pk", flat=True)) != tag_ids:
                 article.tags.set(tags)
                 changed.append("tags")
+            fingerprint = sites.article_fingerprint(article)
+            if item.fingerprint != fingerprint:
+                item.fingerprint = fingerprint
+                item.save(update_fields=["fingerprint"])
             self.report.add("articles", "updated" if changed else "unchanged")
         self.article = article
-        self._add_redirects(self._old_paths(post, article), article=article)
+        self.media.set_featured_image(article, post, label)
+        self._set_target(article, post.post_id, article.pub_date)
+        self.target_is_new = self.article_is_new
+        self._add_redirects(self._old_paths(post, article), article=article, label=label)
+
+    def _set_target(self, target, post_id: int, when: datetime.datetime) -> None:
+        """The article or page the comments that follow belong to."""
+        self.target, self.target_post_id, self.target_date = target, post_id, when
+        self.target_fields = target_fields(target)
+
+    def converted_body(self, post: wxr.Post) -> str:
+        """A page's body, converted as an article's is."""
+        label = self._label(post).replace("post ", "page ", 1)
+        converted = convert_content(
+            post.content,
+            reusable=self.reusable_blocks,
+            footnotes=post.meta.get("footnotes", ""),
+        )
+        self.report.note_shortcodes(post.post_id, converted.shortcodes)
+        return self._body(converted, label)
+
+    def _body(self, converted: ConvertedContent, label: str) -> str:
+        """The article body of converted content; what did not come across noted in the report."""
+        source = self.media.rewrite_body(converted.html, label)
+        self.report.note_content(label, content_notes(converted, source))
+        return article_body(source)
+
+    def _fit(self, value: str, max_length: int, what: str) -> str:
+        """``value`` cut to ``max_length`` characters, with a warning when it was longer."""
+        if len(value) <= max_length:
+            return value
+        self.report.warn(
+            f"{what} is {len(value)} characters long, more than the {max_length} kept; cut."
+        )
+        return value[:max_length]
+
+    def _status_here(self, post: wxr.Post, label: str, *, kind: str, statuses: dict, draft: str):
+        """
+        The status a post or page (``kind`` "articles" or "pages") takes here
+        from its WordPress status, or None when it is not imported (trash,
+        auto-drafts, revisions, no ID), counted and reported. Private,
+        password-protected and unknown ones, and scheduled pages, come as
+        drafts so that they stay hidden; the report says so.
+        """
+        noun = "post" if kind == "articles" else "page"
+        wp_status = post.status.strip() or "publish"
+        if wp_status in SKIPPED_POST_STATUSES:
+            self.skipped_as = f"{wp_status} {noun}"
+            self.report.skip(kind, f"status “{wp_status}”")
+            return None
+        if post.post_id is None:
+            self.skipped_as = f"{noun} without an ID"
+            self.report.skip(kind, "no post ID")
+            self.report.warn(f"{label}: no <wp:post_id>; skipped.")
+            return None
+        status = statuses.get(wp_status)
+        if status is None:
+            status = draft
+            self.report.warn(f"{label}: unknown status “{wp_status}”; imported as a draft.")
+        elif wp_status == "private":
+            self.report.warn(f"{label}: private on WordPress; imported as a draft.")
+        elif wp_status == "future" and status == draft:
+            self.report.warn(f"{label}: scheduled on WordPress; imported as a draft.")
+        if post.password and status != draft:
+            status = draft
+            self.report.warn(
+                f"{label}: password-protected on WordPress; imported as a draft so that it "
+                "stays hidden."
+            )
+        return status
 
     @staticmethod
     def _set_updated(article: Article, when: datetime.datetime) -> None:
@@ -559,61 +816,99 @@ class WordPressImporter:
         return paths
 
     def _add_redirects(
-        self, paths: list[str], *, article: Article | None = None, tag: Tag | None = None
+        self,
+        paths: list[str],
+        *,
+        article: Article | None = None,
+        tag: Tag | None = None,
+        page: Page | None = None,
+        label: str = "",
     ) -> None:
-        target = (article or tag).get_absolute_url()
-        wanted = []
+        """
+        Old addresses leading to the article, page or tag. An address this
+        site already answers (another article's or page's, or an old address
+        already leading elsewhere, e.g. from another WordPress site) is left as
+        it is and named in the report.
+        """
+        target = (article or page or tag).get_absolute_url()
+        wanted, seen = [], set()
         for path in paths:
             path = "/" + unquote(path.strip()).lstrip("/")
-            if len(path) > 500 or path == target or path in wanted or path == "/":
+            if len(path) > 500 or path == target or path in seen or path == "/":
                 continue
-            if self._is_other_article_address(path, article):
-                self.report.skip("redirects", "old address is another article's new address")
+            seen.add(path)
+            other = self._other_answer(path, article, page)
+            if other:
+                self.report.skip("redirects", "old address is another article's or page's address")
+                if label:
+                    self.report.shadow(
+                        f"{path} ({label}) is the address of {other}; {label} is at {target}"
+                    )
                 continue
             wanted.append(path)
         if not wanted:
             return
-        existing = {r.old_path: r for r in LegacyRedirect.objects.filter(old_path__in=wanted)}
+        existing = {
+            r.old_path: r
+            for r in LegacyRedirect.objects.select_related("article", "page", "tag").filter(
+                old_path__in=wanted
+            )
+        }
         new = []
+        mine = (article.pk if article else None, tag.pk if tag else None, page.pk if page else None)
         for path in wanted:
             redirect = existing.get(path)
             if redirect is None:
-                new.append(LegacyRedirect(old_path=path, article=article, tag=tag))
-            elif (redirect.article_id, redirect.tag_id) == (
-                article.pk if article else None,
-                tag.pk if tag else None,
-            ):
+                new.append(LegacyRedirect(old_path=path, article=article, tag=tag, page=page))
+            elif (redirect.article_id, redirect.tag_id, redirect.page_id) == mine:
                 self.report.add("redirects", "unchanged")
             else:
                 self.report.skip("redirects", "old address already leads elsewhere")
+                if label:
+                    now = redirect.article or redirect.page or redirect.tag or redirect.target_url
+                    self.report.shadow(
+                        f"{path} ({label}) already leads to “{now}” (imported before); "
+                        f"{label} is at {target}"
+                    )
         LegacyRedirect.objects.bulk_create(new)
         self.report.add("redirects", "imported", len(new))
 
     @staticmethod
-    def _is_other_article_address(path: str, article: Article | None) -> bool:
-        """True when path is the live address of an article other than ``article``."""
+    def _other_answer(path: str, article: Article | None, page: Page | None) -> str:
+        """
+        What this site shows at ``path`` when it is the live address of an
+        article or page other than the given one ("the article “…”"), or "".
+        """
         try:
             match = resolve(path)
         except Resolver404:
-            return False
+            return ""
+        if match.view_name == "posts:page":
+            other = (
+                Page.objects.filter(path=match.kwargs["path"].strip("/"))
+                .exclude(pk=page.pk if page else None)
+                .first()
+            )
+            return f"the page “{other.title}”" if other else ""
         if match.view_name != "posts:article":
-            return False
+            return ""
         year, month = match.kwargs["year"], match.kwargs["month"]
         if not 1 <= month <= 12:
-            return False
+            return ""
         tz = timezone.get_current_timezone()
         start = datetime.datetime(year, month, 1, tzinfo=tz)
         end = (start + datetime.timedelta(days=32)).replace(day=1)
-        return (
+        other = (
             Article.objects.filter(slug=match.kwargs["slug"], pub_date__gte=start, pub_date__lt=end)
             .exclude(pk=article.pk if article else None)
-            .exists()
+            .first()
         )
+        return f"the article “{other.title}”" if other else ""
 
     # Comments --------------------------------------------------------------
 
     def import_comment(self, record: wxr.Comment) -> None:
-        if self.article is None:
+        if self.target is None:
             self.report.skip("comments", f"on a skipped {self.skipped_as.replace('_', ' ')}")
             return
         comment_type = record.comment_type.strip().lower() or "comment"
@@ -623,10 +918,10 @@ class WordPressImporter:
         if comment_type != "comment":
             self.report.skip("comments", f"type “{comment_type}”")
             return
-        where = f"comment {record.comment_id} on post {self.article.wordpress_id}"
+        where = f"comment {record.comment_id} on post {self.target_post_id}"
         if record.comment_id is None:
             self.report.skip("comments", "no comment ID")
-            self.report.warn(f"A comment on post {self.article.wordpress_id} has no ID; skipped.")
+            self.report.warn(f"A comment on post {self.target_post_id} has no ID; skipped.")
             return
         status = COMMENT_STATUSES.get(record.approved.strip().lower())
         if status is None:
@@ -636,7 +931,7 @@ class WordPressImporter:
             record.date, self.site_timezone
         )
         if submitted is None:
-            submitted = self.article.pub_date
+            submitted = self.target_date or timezone.now()
             self.report.warn(f"{where}: no date; the article's publication time used.")
         name = plain_text(record.author) or "Anonymous"
         if len(name) > 100:
@@ -686,35 +981,57 @@ class WordPressImporter:
         rendered = self.comment_renderer([pending.values["body"] for pending in batch])
         for pending, body_html in zip(batch, rendered, strict=True):
             pending.values["body_html"] = body_html
-        article = self.article
+        for pending in batch:
+            values = pending.values
+            values["wordpress_fingerprint"] = sites.comment_fingerprint(
+                values["status"], values["body"]
+            )
         existing = {}
-        if not self.article_is_new:
+        if not self.target_is_new:
             existing = {
                 c.wordpress_id: c
                 for c in Comment.objects.filter(
-                    article=article, wordpress_id__in=[p.wordpress_id for p in batch]
+                    **self.target_fields, wordpress_id__in=[p.wordpress_id for p in batch]
                 )
             }
-        new, changed, unchanged = [], {}, {}
+        new, changed, unchanged, kept = [], {}, {}, {}
         for pending in batch:
             # A parent not written yet is linked below, or at the end of the post.
             later_parent = pending.parent_wordpress_id and pending.values["parent_id"] is None
             comment = existing.get(pending.wordpress_id)
             if comment is None:
                 new.append(
-                    Comment(article=article, wordpress_id=pending.wordpress_id, **pending.values)
+                    Comment(
+                        **self.target_fields, wordpress_id=pending.wordpress_id, **pending.values
+                    )
                 )
+                continue
+            if self.older_export or self._changed_here(comment):
+                # Kept as it is: an older export, or a moderator's decision or an edit here.
+                if not self.older_export:
+                    kept[pending.wordpress_id] = comment
+                    self.report.add("comments", "kept")
+                    self.report.keep(
+                        f"comment {pending.wordpress_id} on post {self.target_post_id} "
+                        f"({comment.get_status_display().lower()} here)"
+                    )
+                else:
+                    unchanged[pending.wordpress_id] = comment
                 continue
             fields = [
                 name
                 for name, value in pending.values.items()
-                if getattr(comment, name) != value and not (later_parent and name == "parent_id")
+                if getattr(comment, name) != value
+                and not (later_parent and name == "parent_id")
+                and name != "wordpress_fingerprint"
             ]
+            if fields:
+                fields.append("wordpress_fingerprint")
             for name in fields:
                 setattr(comment, name, pending.values[name])
             (changed if fields else unchanged)[pending.wordpress_id] = comment
         Comment.objects.bulk_create(new)
-        for comment in [*new, *changed.values(), *unchanged.values()]:
+        for comment in [*new, *changed.values(), *unchanged.values(), *kept.values()]:
             self.comment_pks[comment.wordpress_id] = comment.pk
         self.created_comment_ids.update(comment.wordpress_id for comment in new)
 
@@ -722,6 +1039,10 @@ class WordPressImporter:
         by_id = {c.wordpress_id: c for c in new} | changed | unchanged
         for pending in batch:
             if not pending.parent_wordpress_id or pending.values["parent_id"] is not None:
+                continue
+            if pending.wordpress_id in kept or (
+                self.older_export and pending.wordpress_id in existing
+            ):
                 continue
             parent_pk = self.comment_pks.get(pending.parent_wordpress_id)
             if parent_pk is None:
@@ -739,15 +1060,29 @@ class WordPressImporter:
         if relinked:
             Comment.objects.bulk_update(relinked, ["parent_id"])
         if new or changed or relinked:
-            comments_changed.send(sender=Comment, article_ids={article.pk})
+            self._comments_changed()
         self.report.add("comments", "imported", len(new))
         self.report.add("comments", "updated", len(changed))
         self.report.add("comments", "unchanged", len(unchanged))
         self.progress(self.report)
 
+    def _changed_here(self, comment: Comment) -> bool:
+        """The comment's status or text differ from what the import last wrote."""
+        if not comment.wordpress_fingerprint or self.overwrite:
+            return False
+        return comment.wordpress_fingerprint != sites.comment_fingerprint(
+            comment.status, comment.body
+        )
+
+    def _comments_changed(self) -> None:
+        if "page" in self.target_fields:
+            comments_changed.send(sender=Comment, article_ids=set(), page_ids={self.target.pk})
+        else:
+            comments_changed.send(sender=Comment, article_ids={self.target.pk})
+
     def finish_post(self, post: wxr.Post) -> None:
         """After a post's last comment: write the rest, link replies to later parents."""
-        if self.article is not None:
+        if self.target is not None:
             self._flush_comments()
             for wordpress_id, parent_wordpress_id in self.deferred_parents:
                 parent_pk = self.comment_pks.get(parent_wordpress_id)
@@ -763,10 +1098,13 @@ class WordPressImporter:
                     .update(parent_id=parent_pk)
                 )
                 if updated:
-                    comments_changed.send(sender=Comment, article_ids={self.article.pk})
+                    self._comments_changed()
                 if updated and wordpress_id not in self.created_comment_ids:
                     self.report.add("comments", "updated")
+        if "page" in self.target_fields and self.target is not None:
+            self._open_page_comments(post)
         self.article, self.article_is_new, self.skipped_as = None, False, ""
+        self.target, self.target_is_new, self.target_fields = None, False, {}
         self.comment_pks, self.created_comment_ids, self.deferred_parents = {}, set(), []
         self.progress(self.report)
 

@@ -16,9 +16,10 @@ or wrongly encoded raises ``WXRError`` with a message naming the line.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -48,6 +49,7 @@ class Author:
     display_name: str = ""
     first_name: str = ""
     last_name: str = ""
+    author_id: int | None = None  # wp:author_id, for the old ?author=N addresses
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Term:
     slug: str
     name: str
     parent_slug: str = ""
+    term_id: int | None = None  # wp:term_id, what menu items name a term by
 
 
 @dataclass
@@ -77,6 +80,8 @@ class Post:
     post_type: str = ""
     title: str = ""
     link: str = ""
+    guid: str = ""
+    id_source: str = ""  # "" (wp:post_id), "address" (?p=N) or "hash" (of the link): see item_id
     creator: str = ""
     content: str = ""
     excerpt: str = ""
@@ -87,7 +92,11 @@ class Post:
     post_name: str = ""
     status: str = ""
     password: str = ""
+    parent_id: int | None = None  # wp:post_parent (0: none)
+    menu_order: int = 0
     terms: list[ItemTerm] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # wp:postmeta, key -> value (last wins)
+    attachment_url: str = ""  # wp:attachment_url: an attachment's file on the old site
 
 
 @dataclass
@@ -119,12 +128,15 @@ class Channel:
 
     wxr_version: str = ""
     link: str = ""
+    base_site_url: str = ""
     base_blog_url: str = ""
+    pub_date: str = ""  # when the export was made (RFC 822), "" when the file does not say
 
 
 POST_FIELDS = {
     "title": "title",
     "link": "link",
+    "guid": "guid",
     "dc:creator": "creator",
     "content:encoded": "content",
     "excerpt:encoded": "excerpt",
@@ -136,6 +148,7 @@ POST_FIELDS = {
     "wp:status": "status",
     "wp:post_type": "post_type",
     "wp:post_password": "password",
+    "wp:attachment_url": "attachment_url",
 }
 COMMENT_FIELDS = {
     "wp:comment_author": "author",
@@ -313,6 +326,7 @@ def read_wxr(path: Path, source: BinaryIO | None = None) -> Iterator[object]:
                         and names(element.tag) == "wp:comment"
                     ):
                         post_sent = True
+                        _fill_id(post)
                         yield post
                     continue
 
@@ -328,6 +342,7 @@ def read_wxr(path: Path, source: BinaryIO | None = None) -> Iterator[object]:
                 elif depth == 2:
                     if name == "item" and post is not None:
                         if not post_sent:
+                            _fill_id(post)
                             yield post
                         yield PostEnd(post)
                         post = None
@@ -341,6 +356,10 @@ def read_wxr(path: Path, source: BinaryIO | None = None) -> Iterator[object]:
                         channel.wxr_version = _text(element).strip()
                     elif name == "wp:base_blog_url":
                         channel.base_blog_url = _text(element).strip()
+                    elif name == "wp:base_site_url":
+                        channel.base_site_url = _text(element).strip()
+                    elif name == "pubDate":
+                        channel.pub_date = _text(element).strip()
                     elif name == "link":
                         channel.link = _text(element).strip()
                     stack[-1].remove(element)
@@ -360,6 +379,70 @@ def read_wxr(path: Path, source: BinaryIO | None = None) -> Iterator[object]:
             file.close()
 
 
+class ReusableBlocks(Mapping[int, str]):
+    """
+    The export's reusable blocks (``wp_block`` items, ID -> content): those
+    read so far, as the importer stores them. Asked for one it does not hold,
+    it reads the whole file once (``path``) for all of them: WordPress exports
+    items in ID order, and a post may place a block made after it.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.blocks: dict[int, str] = {}
+        self.read_whole_file = False
+
+    def __setitem__(self, post_id: int, content: str) -> None:
+        self.blocks[post_id] = content
+
+    def __getitem__(self, post_id: int) -> str:
+        if post_id not in self.blocks and not self.read_whole_file and self.path is not None:
+            self.read_whole_file = True
+            for record in read_wxr(self.path):
+                if (
+                    isinstance(record, Post)
+                    and record.post_type.strip() == "wp_block"
+                    and record.post_id is not None
+                ):
+                    self.blocks.setdefault(record.post_id, record.content)
+        return self.blocks[post_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.blocks)
+
+    def __len__(self) -> int:
+        return len(self.blocks)
+
+
+_ADDRESS_ID = re.compile(r"[?&](?:p|page_id|attachment_id)=([0-9]{1,18})(?:[&#]|$)")
+HASHED_ID_BASE = 1 << 52
+"""IDs made from a hash of the link are at least this: far above any real WordPress ID."""
+
+
+def item_id(post: Post) -> tuple[int | None, str]:
+    """
+    The ID of an item exported without ``<wp:post_id>`` (WordPress's
+    theme-preview file): ``N`` of ``?p=N`` (``?page_id=N``, ``?attachment_id=N``)
+    in its ``<guid>`` or ``<link>``, else a stable hash of its link (or guid),
+    so that importing the file again finds the same items. Returns
+    ``(id, source)``, source "address" or "hash"; ``(None, "")`` with neither.
+    """
+    for address in (post.guid, post.link):
+        match = _ADDRESS_ID.search(address.strip())
+        if match:
+            return int(match.group(1)), "address"
+    address = post.link.strip() or post.guid.strip()
+    if not address:
+        return None, ""
+    digest = hashlib.sha256(address.encode("utf-8", "surrogatepass")).digest()
+    return HASHED_ID_BASE + int.from_bytes(digest[:6], "big"), "hash"
+
+
+def _fill_id(post: Post) -> None:
+    if post.post_id is None:
+        post.post_id, post.id_source = item_id(post)
+
+
 def _post_field(post: Post, name: str, element: ET.Element) -> None:
     if name == "category":
         post.terms.append(
@@ -371,6 +454,15 @@ def _post_field(post: Post, name: str, element: ET.Element) -> None:
         )
     elif name == "wp:post_id":
         post.post_id = _int_or_none(element.text)
+    elif name == "wp:post_parent":
+        post.parent_id = _int_or_none(element.text) or None
+    elif name == "wp:menu_order":
+        post.menu_order = _int_or_none(element.text) or 0
+    elif name == "wp:postmeta":
+        values = {child.tag.rpartition("}")[2]: _text(child) for child in element}
+        key = values.get("meta_key", "").strip()
+        if key:
+            post.meta[key] = values.get("meta_value", "")
     elif name in POST_FIELDS:
         setattr(post, POST_FIELDS[name], _text(element))
 
@@ -398,6 +490,7 @@ def _author(element: ET.Element, names: _Names) -> Author:
         display_name=values.get("wp:author_display_name", "").strip(),
         first_name=values.get("wp:author_first_name", "").strip(),
         last_name=values.get("wp:author_last_name", "").strip(),
+        author_id=_int_or_none(values.get("wp:author_id")),
     )
 
 
@@ -408,6 +501,7 @@ def _category(element: ET.Element, names: _Names) -> Term:
         slug=values.get("wp:category_nicename", "").strip(),
         name=values.get("wp:cat_name", "").strip(),
         parent_slug=values.get("wp:category_parent", "").strip(),
+        term_id=_int_or_none(values.get("wp:term_id")),
     )
 
 
@@ -417,4 +511,5 @@ def _tag(element: ET.Element, names: _Names) -> Term:
         taxonomy="post_tag",
         slug=values.get("wp:tag_slug", "").strip(),
         name=values.get("wp:tag_name", "").strip(),
+        term_id=_int_or_none(values.get("wp:term_id")),
     )

@@ -1,13 +1,12 @@
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-import pagecache
-from comments import cookies
 from comments.captcha import captcha_version
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import Comment, is_page, target_key
 from comments.pages import comment_pages
 from comments.render import render_comment
 
@@ -47,12 +46,16 @@ def comment_page_links(context, article):
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comments_section(context, article):
     """
-    The comments under an article (the page of them shown: ``comment_page``
-    in the context, else the default one) and the "Leave a Reply" form, in
-    two queries whatever the number of comments: the Discussion settings and
-    the comments (the approved ones plus the reader's own held ones).
+    The comments under an article or a page (the page of them shown:
+    ``comment_page`` in the context, else the default one) and the "Leave a
+    Reply" form, in two queries whatever the number of comments: the
+    Discussion settings and the comments (the approved ones plus the
+    reader's own held ones). A page whose comments are switched off shows
+    nothing, in no query.
     """
     request = context["request"]
+    if is_page(article) and not article.comments_open:
+        return {"hidden": True}
     pages = comment_pages(request, article, context.get("comment_page"))
     discussion = pages.discussion
     comments = [node.comment for node in pages.nodes]
@@ -66,16 +69,10 @@ def comments_section(context, article):
         reply_to = _reply_target(form.data.get("parent"), comments)
     else:
         reply_to = _reply_target(request.GET.get("replytocom"), comments)
-        initial = cookies.saved_author(request)
-        if initial:
-            initial["cookie_consent"] = True
-        if reply_to:
-            initial["parent"] = reply_to.pk
+        # The same form for every reader: the saved name and the timestamp
+        # are filled in by comments.js (views.personal, views.timestamp).
+        initial = {"parent": reply_to.pk} if reply_to else {}
         form = CommentForm(article=article, initial=initial)
-        # Signed afresh for each response served from the page cache.
-        pagecache.response_value(
-            request, "comment-timestamp", article.pk, form.initial["timestamp"]
-        )
     approved_count = sum(1 for comment in pages.comments if comment.is_approved())
     thread = pages.nodes
     tz = timezone.get_current_timezone()
@@ -104,6 +101,15 @@ def comments_section(context, article):
         )
     return {
         "article": article,
+        "target_noun": "page" if is_page(article) else "article",
+        # None for a preview of an article not saved yet (it shows no form).
+        "post_url": (
+            None
+            if article.pk is None
+            else reverse(
+                "comments:post-page" if is_page(article) else "comments:post", args=[article.pk]
+            )
+        ),
         "thread": thread,
         # render_comment() escaped every value; the rest is fixed markup.
         "thread_html": mark_safe("".join(before)),  # noqa: S308
@@ -119,7 +125,10 @@ def comments_section(context, article):
         # "Please read our comment policy." under the heading (no query of its
         # own: posts.models.SiteSettings.load).
         "comment_policy_url": getattr(context.get("site"), "comment_policy_url", ""),
-        "csrf_token": context.get("csrf_token"),
+        # Asked by comments.js; the key is the same for every reader.
+        "timestamp_url": reverse("comments:timestamp", args=[target_key(article)]),
+        "personal_url": reverse("comments:personal", args=[target_key(article)]),
+        "comment_page_number": pages.number,
         "request": request,
     }
 

@@ -8,6 +8,12 @@
  * blocked or fails, the comment is posted without a token within a few
  * seconds and the "browser" field says so: the server holds it for the
  * moderators instead of losing it or filing it as spam.
+ *
+ * The page is the same for every reader (a shared cache serves it), so what
+ * belongs to one reader is asked for here: the form's signed timestamp when
+ * the reader starts writing (data-timestamp-url), and, for a reader who has
+ * the comment cookies (the comment_personal marker), their saved name, email
+ * and website and their own comments (data-personal-url).
  */
 (function () {
   "use strict";
@@ -63,6 +69,133 @@
     resetForm();
     textarea.focus();
   });
+
+  // The form's timestamp ("too fast" check): fetched on the reader's first
+  // focus or keystroke in the form, and at the latest when they press Post
+  // Comment (never waiting more than TIMESTAMP_WAIT_MS).
+  var TIMESTAMP_WAIT_MS = 5000;
+  var timestampInput = form.querySelector("input[name=timestamp]");
+  var timestampRequest = null;
+
+  function fetchTimestamp() {
+    if (!timestampRequest) {
+      var url = form.getAttribute("data-timestamp-url");
+      timestampRequest = !url || !window.fetch
+        ? Promise.resolve()
+        : window.fetch(url, { credentials: "same-origin", cache: "no-store" })
+            .then(function (answer) { return answer.ok ? answer.json() : {}; })
+            .then(function (data) {
+              if (data && data.timestamp && timestampInput && !timestampInput.value) {
+                timestampInput.value = data.timestamp;
+              }
+            })
+            .catch(function () { timestampRequest = null; });
+    }
+    return timestampRequest;
+  }
+
+  form.addEventListener("focusin", fetchTimestamp);
+  form.addEventListener("input", fetchTimestamp);
+
+  var timestampChecked = false;
+  form.addEventListener("submit", function (event) {
+    if (timestampChecked || !timestampInput || timestampInput.value) {
+      return;
+    }
+    // Registered before the reCAPTCHA handler below: hold the submission
+    // until the timestamp is there, then submit again.
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var again = function () {
+      if (timestampChecked) {
+        return;
+      }
+      timestampChecked = true;
+      if (!timestampInput.value) {
+        // The request failed or is too slow: say so, and the comment is held
+        // for a moderator (comments.spam), not filed as spam.
+        timestampInput.value = "unavailable";
+      }
+      if (typeof form.requestSubmit === "function") {
+        form.requestSubmit();
+      } else if (form.dispatchEvent(new Event("submit", { cancelable: true }))) {
+        HTMLFormElement.prototype.submit.call(form); // nobody held it: send it
+      }
+    };
+    window.setTimeout(again, TIMESTAMP_WAIT_MS);
+    fetchTimestamp().then(again, again);
+  });
+
+  // What is personal on this page, for a reader with the comment cookies.
+  function fillAuthor(author) {
+    if (!author) {
+      return;
+    }
+    ["author", "email", "url"].forEach(function (name) {
+      var input = form.querySelector("[name=" + name + "]");
+      if (input && !input.value && author[name]) {
+        input.value = author[name];
+      }
+    });
+    var consent = form.querySelector("input[name=cookie_consent]");
+    if (consent) {
+      consent.checked = true;
+    }
+  }
+
+  function childList(item) {
+    for (var i = 0; i < item.children.length; i += 1) {
+      if (item.children[i].matches("ol.children")) {
+        return item.children[i];
+      }
+    }
+    var list = document.createElement("ol");
+    list.className = "children";
+    item.appendChild(list);
+    return list;
+  }
+
+  function topList() {
+    var section = document.getElementById("comments");
+    var list = section && section.querySelector("ol.comment-list");
+    if (!list && section) {
+      list = document.createElement("ol");
+      list.className = "comment-list";
+      section.insertBefore(list, home || section.firstChild);
+    }
+    return list;
+  }
+
+  function showOwnComments(comments) {
+    var page = form.getAttribute("data-comment-page") || "1";
+    (comments || []).forEach(function (comment) {
+      if (document.getElementById("comment-" + comment.id) || String(comment.page) !== page) {
+        return;
+      }
+      var parent = comment.parent ? document.getElementById("comment-" + comment.parent) : null;
+      var list = parent ? childList(parent) : comment.parent ? null : topList();
+      if (list) {
+        list.insertAdjacentHTML("beforeend", comment.html);
+      }
+    });
+    var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+    if (target && target.scrollIntoView) {
+      target.scrollIntoView();
+    }
+  }
+
+  var personalUrl = form.getAttribute("data-personal-url");
+  if (personalUrl && window.fetch && /(^|;\s*)comment_personal=1(;|$)/.test(document.cookie)) {
+    window.fetch(personalUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (answer) { return answer.ok ? answer.json() : null; })
+      .then(function (data) {
+        if (data) {
+          fillAuthor(data.author);
+          showOwnComments(data.comments);
+        }
+      })
+      .catch(function () { /* the shared page stays as it is */ });
+  }
 
   // reCAPTCHA. The hidden "browser" field tells the server what happened to
   // Google's script: "token" (a token came), "unticked" (v2: the box was

@@ -8,7 +8,7 @@ import pytest
 
 from comments.captcha import Outcome, verify_captcha
 from comments.models import Comment, DiscussionSettings, HoldReason
-from tests.comment_helpers import comment_data
+from tests.comment_helpers import comment_data, own_view
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,10 +58,7 @@ def test_low_score_is_held_with_reason_and_score(client, article, fake_google, s
     (reason,) = comment.hold_reasons.all()
     assert reason.code == HoldReason.Code.LOW_SCORE
     assert "0.2" in reason.detail and "0.5" in reason.detail
-    assert (
-        "Your comment is awaiting moderation."
-        in client.get(article.get_absolute_url()).content.decode()
-    )
+    assert "Your comment is awaiting moderation." in own_view(client, article.pk)
 
 
 @pytest.mark.parametrize("codes", [["invalid-input-response"], ["timeout-or-duplicate"]])
@@ -91,7 +88,7 @@ def test_missing_token_is_kept_as_spam_and_author_sees_notice(client, article, f
     assert reason_codes(comment) == [HoldReason.Code.NO_CAPTCHA_TOKEN]
     assert str(comment.hold_reasons.get()) == "No captcha token"
     assert fake_google.requests == []  # nothing to ask Google about
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = own_view(client, article.pk)
     assert f'id="comment-{comment.pk}"' in html
     # Told the truth: it is in the spam folder, not the moderation queue.
     assert "Your comment was caught by the spam filter and is not published." in html

@@ -89,7 +89,9 @@ def test_same_queries_for_10_and_300_threaded_comments(
     assert ">300 Comments<" in html, "the heading counts them"
 
 
-def test_own_pending_comments_cost_no_extra_query(client, three_hundred_comments):
+def test_own_pending_comments_cost_no_extra_query(
+    client, three_hundred_comments, django_assert_num_queries
+):
     url = three_hundred_comments.get_absolute_url()
     assert_budget(client, url, ARTICLE_PAGE_BUDGET)
     held_comment = Comment.objects.create(
@@ -105,8 +107,13 @@ def test_own_pending_comments_cost_no_extra_query(client, three_hundred_comments
     cookies.remember_own_comment(response.wsgi_request, carrier, held_comment.pk)
     client.cookies[cookies.PENDING_COOKIE] = carrier.cookies[cookies.PENDING_COOKIE].value
     [html] = assert_budget(client, url, ARTICLE_PAGE_BUDGET)
-    assert "Mine, held" in html, "the author sees their held comment"
-    assert "Your comment is awaiting moderation." in html, "with the notice"
+    assert "Mine, held" not in html, "the page is the same for everyone"
+    # The personal request: the article, the Discussion settings and the comments.
+    with django_assert_num_queries(3):
+        response = client.get(f"/comments/personal/{three_hundred_comments.pk}/")
+    (mine,) = response.json()["comments"]
+    assert "Mine, held" in mine["html"], "the author sees their held comment"
+    assert "Your comment is awaiting moderation." in mine["html"], "with the notice"
 
 
 # Pages of comments (Discussion settings › Break comments into pages)

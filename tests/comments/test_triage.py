@@ -15,7 +15,7 @@ from comments import spam
 from comments.captcha import Browser, browser_report
 from comments.models import Comment, DiscussionSettings, HoldReason
 from posts.models import SiteSettings
-from tests.comment_helpers import comment_data
+from tests.comment_helpers import comment_data, own_view
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +60,8 @@ def codes(comment):
 
 
 def shown_to_author(client, article, comment):
-    """The author's view of their own comment's list item."""
-    html = client.get(article.get_absolute_url()).content.decode()
+    """The author's view of their own comment's list item (the personal request's answer)."""
+    html = own_view(client, article.pk)
     match = re.search(rf'<li id="comment-{comment.pk}".*?</article>', html, re.DOTALL)
     assert match, "the author sees their comment"
     return match.group(0)
@@ -211,8 +211,15 @@ class TestNoJavaScript:
         send(article, captcha=None, noscript="1")
         assert codes(Comment.objects.get()) == [Code.NO_JAVASCRIPT]
 
-    def test_marker_without_the_forms_timestamp_is_spam(self, send, article):
+    def test_marker_without_a_timestamp_is_held_not_spam(self, send, article):
+        """Without JavaScript no timestamp can be fetched (the page carries none): held."""
         send(article, captcha=None, noscript="1", timestamp=None)
+        comment = Comment.objects.get()
+        assert comment.status == Comment.Status.PENDING
+        assert codes(comment) == [Code.NO_JAVASCRIPT]
+
+    def test_marker_with_a_tampered_timestamp_is_spam(self, send, article):
+        send(article, captcha=None, noscript="1", timestamp="forged")
         comment = Comment.objects.get()
         assert comment.status == Comment.Status.SPAM
         assert set(codes(comment)) == {Code.BAD_TIMESTAMP, Code.NO_JAVASCRIPT}

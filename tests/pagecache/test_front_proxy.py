@@ -10,6 +10,7 @@ and the admin pass through.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.core import signing
 
-from comments.cookies import AUTHOR_COOKIE, AUTHOR_SALT
+from comments.cookies import AUTHOR_COOKIE, AUTHOR_SALT, MARKER_COOKIE
 from comments.models import Comment
 from tests.comment_helpers import comment_data
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -201,37 +202,52 @@ def test_public_pages_come_from_nginx_and_an_approval_shows_within_a_second(prox
 def test_nothing_personal_is_served_from_nginx(proxy):
     article = ArticleFactory(title="Personal pages")
     path = article.get_absolute_url()
-    # The article page carries a per-reader CSRF token today: never stored.
-    statuses = [proxy.client().get(path) for _ in range(3)]
-    assert all(r.status == 200 for r in statuses)
-    assert all(r.headers.get("x-cache-status") != "HIT" for r in statuses)
-    tokens = {
-        re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', r.text).group(1) for r in statuses
-    }
-    assert len(tokens) == 3
+    UserFactory(username="editor", password=PASSWORD, is_staff=True, is_superuser=True)
+    # The article page, form included, is the same for every reader: nginx keeps it.
+    pages = [proxy.client().get(path) for _ in range(3)]
+    assert all(r.status == 200 for r in pages)
+    assert pages[-1].headers["x-cache-status"] == "HIT"
+    assert "public" in pages[0].headers["cache-control"]
+    assert "csrfmiddlewaretoken" not in pages[0].text
+    assert len({r.text for r in pages}) == 1
 
-    # Two readers with saved names each see their own, never the other's.
+    # Two readers with saved names get that page; each gets their own details from
+    # the personal request, never the other's, and never from nginx's cache.
     def reader(name: str) -> servers.HttpClient:
         client = proxy.client()
         value = f'{{"author": "{name}", "email": "{name.lower()}@example.net", "url": ""}}'
         signer = signing.get_cookie_signer(salt=AUTHOR_COOKIE + AUTHOR_SALT)
         client.cookies[AUTHOR_COOKIE] = signer.sign(value)
+        client.cookies[MARKER_COOKIE] = "1"
         return client
 
     anna, boris = reader("Anna"), reader("Boris")
     for _ in range(2):
         for client, own, other in ((anna, "Anna", "Boris"), (boris, "Boris", "Anna")):
-            for url in (path, "/"):
-                page = client.get(url)
-                assert page.status == 200
-                assert page.headers["x-cache-status"] == "BYPASS"
-                assert "private" in page.headers["cache-control"]
-                if url == path:
-                    assert f'value="{own}"' in page.text
-                    assert f'value="{other}"' not in page.text
-    # The public home page, stored meanwhile, is not what a saved-name reader gets.
+            page = client.get(path)
+            assert page.status == 200
+            assert page.headers["x-cache-status"] == "HIT"
+            assert own not in page.text and other not in page.text
+            mine = client.get(f"/comments/personal/{article.pk}/")
+            assert mine.status == 200
+            assert mine.headers["x-cache-status"] != "HIT"
+            assert "no-store" in mine.headers["cache-control"]
+            assert json.loads(mine.text)["author"]["author"] == own
+            assert other not in mine.text
+    # A reader without the cookies asking the same address gets nothing personal.
+    assert json.loads(proxy.client().get(f"/comments/personal/{article.pk}/").text) == {
+        "author": None,
+        "comments": [],
+    }
+    # A signed-in editor (a session) always passes through, never stored.
+    editor = proxy.client()
+    assert editor.get("/admin/login/").status == 200
+    assert editor.admin_login("editor", PASSWORD).status == 302
+    for url in (path, "/"):
+        page = editor.get(url)
+        assert page.headers["x-cache-status"] == "BYPASS"
+        assert "private" in page.headers["cache-control"]
     assert proxy.client().get("/").headers["x-cache-status"] in ("MISS", "HIT")
-    assert anna.get("/").headers["x-cache-status"] == "BYPASS"
 
 
 def test_comment_posts_and_purges_from_elsewhere_pass_or_are_refused(proxy):
@@ -245,6 +261,15 @@ def test_comment_posts_and_purges_from_elsewhere_pass_or_are_refused(proxy):
     assert posted.status in (200, 302)
     assert posted.headers.get("x-cache-status") != "HIT"
     assert Comment.objects.filter(body__contains="Posted through nginx").exists()
+    # A post another website makes a reader's browser send is refused, text kept.
+    forged = reader.post(
+        f"/comments/post/{article.pk}/",
+        comment_data(article, comment="Forged through nginx."),
+        headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert forged.status == 403
+    assert "Forged through nginx." in forged.text
+    assert not Comment.objects.filter(body__contains="Forged through nginx").exists()
 
     # PURGE is for the site only (127.0.0.1 here): refused from any other address.
     def purge(source: str) -> int:

@@ -158,9 +158,11 @@ def test_personal_and_private_responses_are_not_remembered(front, stand_in, arti
     nginx = stand_in()
     front(nginx={"BACKEND": "pagecache.frontends.NginxBackend", "LOCATION": nginx.url})
     client = Client()
-    client.cookies["comment_author"] = "someone"
+    client.cookies["sessionid"] = "someone"
     assert client.get("/")["Cache-Control"] == "private"
-    Client().get(article.get_absolute_url())
+    # The personal request of a returning commenter is private, no-store.
+    client.cookies["comment_author"] = "someone"
+    assert "no-store" in client.get(f"/comments/personal/{article.pk}/")["Cache-Control"]
     assert frontends.remembered() == []
 
 

@@ -111,7 +111,8 @@ def test_a_reader_who_posted_is_pinned_to_the_primary_and_sees_their_comment(set
     assert Comment.objects.get(body="Pinned words.").status == Comment.Status.PENDING
 
     with Queries() as queries:
-        page = reader.get(article.get_absolute_url())
+        # What the reader's script asks for: their own comments, from the primary.
+        page = reader.get(f"/comments/personal/{article.pk}/")
     assert "Pinned words." in page.content.decode()
     assert len(queries.replica) == 0
     assert len(queries.primary) > 0

@@ -25,6 +25,7 @@ TECHNICAL_URLS = [
     "/admin/axes/accessfailurelog/",
     "/admin/wordpress/wordpressterm/",
     "/admin/wordpress/legacyredirect/",
+    "/admin/wordpress/wordpressmedia/",
     "/admin/django_tasks_database/dbtaskresult/",
 ]
 

@@ -171,11 +171,19 @@ class TestReservedSlugs:
 
     def test_reserved_words_are_fine_under_a_parent(self, client):
         about = PageFactory(slug="about")
-        for slug in ["feed", "2024", "search"]:
+        for slug in ["feeds", "2024", "search"]:
             page = Page(title=slug, slug=slug, parent=about, body="Text.", status="published")
             page.full_clean()
             page.save()
             assert client.get(f"/about/{slug}/").status_code == 200
+
+    @pytest.mark.parametrize("slug", ["feed", "comment-page-2"])
+    def test_the_addresses_under_every_page_are_refused_under_a_parent(self, slug):
+        """/about/feed/ is the page's comment feed, /about/comment-page-2/ its comments."""
+        about = PageFactory(slug="about")
+        with pytest.raises(ValidationError) as error:
+            Page(title="X", slug=slug, parent=about, body="Text.").full_clean()
+        assert "is an address under every page" in error.value.message_dict["slug"][0]
 
     def test_a_taken_address_is_refused_beside_the_slug(self):
         PageFactory(slug="about")
@@ -530,3 +538,27 @@ class TestCommentPolicyAndDemo:
             PageFactory(slug="about", title="Our own About")
         call_command("load_demo", stdout=StringIO())
         assert Page.objects.get(path="about").title == "Our own About"
+
+
+class TestCommentsSwitch:
+    """Pages take comments only when switched on (tests/comments/test_page_comments.py)."""
+
+    def test_the_page_form_has_the_switch_off_by_default(self, admin_client):
+        html = admin_client.get(ADD_URL).content.decode()
+        assert 'name="comments_open"' in html
+        assert not re.search(r'<input[^>]*name="comments_open"[^>]*checked', html)
+        response = admin_client.post(ADD_URL, page_form())
+        assert response.status_code == 302
+        assert Page.objects.get().comments_open is False
+
+    def test_an_editor_switches_comments_on(self, admin_client, client):
+        response = admin_client.post(ADD_URL, page_form(comments_open="on"))
+        assert response.status_code == 302
+        assert Page.objects.get().comments_open is True
+        assert "Leave a Reply" in client.get("/about/").content.decode()
+
+    def test_the_demo_pages_take_no_comments(self, client):
+        call_command("load_demo", stdout=StringIO())
+        assert not Page.objects.filter(comments_open=True).exists()
+        html = client.get("/comment-policy/").content.decode()
+        assert "Leave a Reply" not in html

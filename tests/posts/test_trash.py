@@ -34,7 +34,7 @@ from tests.factories import (
 from tests.posts.test_query_budgets import ARTICLE_CHANGELIST_BUDGET, LIST_PAGE_QUERIES
 from tests.query_budget import assert_budget
 from tests.query_plans import build_publication, captured_queries, unindexed_queries
-from wordpress.models import LegacyRedirect
+from wordpress.models import LegacyRedirect, WordPressItem, WordPressSite
 
 pytestmark = pytest.mark.django_db
 
@@ -250,8 +250,9 @@ def test_a_trashed_articles_comment_feed_comment_pages_and_permalinks_are_gone(
     _, gone = visible_and_trashed
     url = gone.get_absolute_url()
     comment = gone.comments.get()
-    assert client.get(f"{url}feed/").status_code == 404
-    assert client.get(f"{url}comment-page-1/").status_code == 404
+    # The article's own addresses answer 410 Gone; a comment's permalink is a 404.
+    assert client.get(f"{url}feed/").status_code == 410
+    assert client.get(f"{url}comment-page-1/").status_code == 410
     assert client.get(f"/comment/{comment.pk}/").status_code == 404
 
 
@@ -290,6 +291,9 @@ def test_trashed_articles_leave_the_lists_query_budgets_unchanged(settings, page
 
 def test_old_addresses_of_a_trashed_article_answer_410(client):
     article = ArticleFactory(slug="why-turnout-matters", wordpress_id=101)
+    # WordPress IDs are per site (issue 16): ?p= is looked up through WordPressItem.
+    site = WordPressSite.objects.create(base_url="old.example.org")
+    WordPressItem.objects.create(site=site, kind="post", wordpress_id=101, article=article)
     LegacyRedirect.objects.create(old_path="/2019/05/14/why-turnout-matters/", article=article)
     assert client.get("/2019/05/14/why-turnout-matters/").status_code == 301
     article.move_to_trash()

@@ -302,12 +302,9 @@ class HttpClient:
         if not any(name == "csrfmiddlewaretoken" for name, _ in fields):
             # The cookie holds the unmasked secret, which Django accepts as the token.
             fields.append(("csrfmiddlewaretoken", self.cookies.get("csrftoken", CSRF_TOKEN)))
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **kwargs.pop("headers", {})}
         return self.request(
-            "POST",
-            path,
-            body=urlencode(fields, doseq=True).encode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-            **kwargs,
+            "POST", path, body=urlencode(fields, doseq=True).encode(), headers=headers, **kwargs
         )
 
     def admin_login(self, username: str, password: str) -> Response:

@@ -209,6 +209,7 @@ def published():
 @given(segment=path_text, query=any_text, page=st.one_of(any_text, st.integers()))
 @example(segment="x", query="null \x00 byte", page="0")
 @example(segment="%00", query="\ud800", page="-1")
+@example(segment="\x00", query="", page="")
 def test_public_urls_never_fail(client, published, segment, query, page):
     article = published
     q = urlencode({"q": query.encode("utf-8", "surrogatepass")})

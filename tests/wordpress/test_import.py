@@ -177,10 +177,10 @@ def test_slug_collision_in_a_month_gets_a_number(imported):
 def test_skipped_items_are_counted(imported):
     assert Article.objects.count() == 8
     assert "skipped 1: attachments are not articles" in imported
-    assert "skipped 1: nav menu items are not articles" in imported
-    assert "skipped 1: pages are not articles" in imported
     assert "skipped 1: revisions are not articles" in imported
-    assert "Articles: 8 imported, 0 updated, 0 unchanged, 4 skipped" in imported
+    # Pages and menu entries are no longer skipped articles (issue 16).
+    assert "Articles: 8 imported, 0 updated, 0 unchanged, 2 skipped" in imported
+    assert "Pages: 1 imported" in imported
 
 
 # Content -----------------------------------------------------------------------
@@ -194,10 +194,9 @@ def test_classic_content_is_paragraphed_and_captions_become_figures(imported):
     )
     assert (
         '<figure><a href="https://strategist.example.org/wp-content/uploads/2024/05/line.jpg">'
-        # Images of the site itself are made root-relative: an article shows
-        # images from the site only (markup.html.ARTICLE); the link stays.
-        '<img src="/wp-content/uploads/2024/05/line.jpg" '
-        'alt="Voters in line" width="300" height="200"></a>'
+        # Without --media-dir or --fetch-media the image is not brought over: its
+        # alt text stays inside its link, never an image the CSP would block.
+        "Voters in line</a>"
         "<figcaption>Voters queue in Zürich, <em>early</em></figcaption></figure>" in html
     )
     assert "<p>Señora Peña's precinct doubled its turnout — «a small miracle», she said.</p>" in (
@@ -227,8 +226,8 @@ def test_block_editor_comments_are_removed_keeping_their_html(imported):
     assert "wp:" not in html and "<!--" not in html
     assert html == (
         "<p>Les chiffres racontent une histoire simple.</p>\n"
-        '<figure><img src="/wp-content/uploads/2024/05/map.png" '
-        'alt="Carte"><figcaption>La carte des communes</figcaption></figure>\n'
+        '<figure><a href="https://strategist.example.org/wp-content/uploads/2024/05/map.png">'
+        "Carte</a><figcaption>La carte des communes</figcaption></figure>\n"
         "<p>Deuxième paragraphe,\nsur une ligne brisée.</p>"
     )
 
@@ -286,15 +285,19 @@ def test_comment_statuses(imported):
         204: "spam",
         205: "trash",
         208: "approved",
+        209: "approved",  # on the page
     }
 
 
-def test_pingbacks_trackbacks_and_comments_on_pages_are_skipped(imported):
-    assert not Comment.objects.filter(wordpress_id__in=[206, 207, 209]).exists()
-    assert "Comments: 6 imported, 0 updated, 0 unchanged, 3 skipped" in imported
+def test_pingbacks_and_trackbacks_are_skipped_and_pages_keep_their_comments(imported):
+    assert not Comment.objects.filter(wordpress_id__in=[206, 207]).exists()
+    assert "Comments: 7 imported, 0 updated, 0 unchanged, 2 skipped" in imported
     assert "skipped 1: pingbacks" in imported
     assert "skipped 1: trackbacks" in imported
-    assert "skipped 1: on a skipped page" in imported
+    # The page's comment comes with it (issue 16); comments were open on WordPress.
+    comment = Comment.objects.get(wordpress_id=209)
+    assert comment.page.path == "about" and comment.article is None
+    assert comment.page.comments_open
 
 
 def test_unknown_parent_comment_is_top_level_and_reported(imported):
@@ -330,7 +333,7 @@ def test_second_run_adds_and_changes_nothing(imported):
     out = run_import(SMALL)
     assert snapshot() == before
     assert "Articles: 0 imported, 0 updated, 8 unchanged" in out
-    assert "Comments: 0 imported, 0 updated, 6 unchanged" in out
+    assert "Comments: 0 imported, 0 updated, 7 unchanged" in out
     assert "Authors: 0 imported, 0 updated, 2 unchanged" in out
     assert "Redirects: 0 imported" in out
 
@@ -361,7 +364,7 @@ def test_newer_export_updates_what_changed(imported, tmp_path):
     assert Comment.objects.get(wordpress_id=203).status == Comment.Status.APPROVED
     assert Author.objects.get(wordpress_login="maria").name == "María Núñez-Ortega"
     assert "Articles: 0 imported, 2 updated, 6 unchanged" in out
-    assert "Comments: 0 imported, 1 updated, 5 unchanged" in out
+    assert "Comments: 0 imported, 1 updated, 6 unchanged" in out
     assert "Authors: 0 imported, 1 updated, 1 unchanged" in out
 
 
@@ -376,7 +379,7 @@ def test_page_cache_is_invalidated_when_only_comments_change(imported, tmp_path,
     path = tmp_path / "newer.xml"
     path.write_text(SMALL.read_text().replace("Twice? Which years?", "Twice? Which two years?"))
     out = run_import(path)
-    assert "Comments: 0 imported, 1 updated, 5 unchanged" in out
+    assert "Comments: 0 imported, 1 updated, 6 unchanged" in out
     # Only the page of the article whose comment changed, and the lists.
     changed = Comment.objects.get(body__contains="Which two years?").article
     assert calls == [[changed.get_absolute_url()]]
@@ -423,7 +426,7 @@ def test_failure_midway_leaves_the_site_as_it_was(db, monkeypatch):
 def test_progress_lines_when_not_a_terminal(db):
     out = run_import(SMALL)
     progress = [line for line in out.splitlines() if line.startswith("Read ")]
-    assert progress[-1] == "Read 100% of the file: 8 articles, 6 comments"
+    assert progress[-1] == "Read 100% of the file: 8 articles, 7 comments"
     assert "\r" not in out
 
 
@@ -436,7 +439,7 @@ def test_progress_bar_on_a_terminal(db):
     call_command("import_wordpress", str(SMALL), stdout=out)
     text = out.getvalue()
     assert "\r[" in text
-    assert "\r[##############################] 100%  8 articles, 6 comments\n" in text
+    assert "\r[##############################] 100%  8 articles, 7 comments\n" in text
     assert "Read " not in text
 
 
@@ -463,7 +466,7 @@ def test_every_wxr_namespace_is_read(db, tmp_path, wp, excerpt):
     path.write_text(text)
     run_import(path)
     assert Article.objects.count() == 8
-    assert Comment.objects.count() == 6
+    assert Comment.objects.count() == 7  # one on the page
     assert Article.objects.get(wordpress_id=101).dek.startswith("Turnout, not persuasion")
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from posts.models import Article, Tag
-from wordpress.models import LegacyRedirect
+from wordpress.models import LegacyRedirect, WordPressItem
 
 pytestmark = pytest.mark.usefixtures("small_export_imported")  # tests/wordpress/conftest.py
 
@@ -39,6 +39,9 @@ def assert_moved(client, old, new):
         ("/category/strategy/polling/", "/tag/polling/"),
         ("/category/elections/", "/tag/elections/"),
         ("/tag/%C3%A9lecteurs/", "/tag/electeurs/"),
+        # The page "About us" (issue 16): WordPress's ?p= and ?page_id= name pages too.
+        ("/?p=109", "/about/"),
+        ("/?page_id=109", "/about/"),
     ],
 )
 def test_old_addresses_redirect_permanently(client, old, new):
@@ -53,6 +56,7 @@ def test_post_id_query_works_on_any_path(client):
 
 def test_post_id_query_does_not_hijack_the_admin_pagination(admin_client):
     Article.objects.filter(wordpress_id=107).update(wordpress_id=1)
+    WordPressItem.objects.filter(wordpress_id=107).update(wordpress_id=1)
     assert admin_client.get("/?p=1").status_code == 301
     response = admin_client.get("/admin/posts/article/?p=1")
     assert response.status_code == 200
@@ -77,7 +81,6 @@ def test_live_pages_are_left_alone(client):
         "/?p=102",  # scheduled for 2099
         "/?p=103",  # draft
         "/?p=105",  # private on WordPress
-        "/?p=109",  # a page: not imported
         "/?p=999999",
         "/?p=10abc",
     ],
@@ -88,7 +91,7 @@ def test_no_redirect_to_what_readers_cannot_see(client, old):
 
 @pytest.mark.parametrize(
     "old",
-    ["/2099/01/05/the-2099-map/", "/2024/06/04/private-memo/", "/private-memo/", "/about/"],
+    ["/2099/01/05/the-2099-map/", "/2024/06/04/private-memo/", "/private-memo/"],
 )
 def test_old_addresses_of_unpublished_posts_and_pages_stay_404(client, old):
     assert client.get(old).status_code == 404
@@ -120,8 +123,10 @@ def test_only_get_and_head_are_redirected(client):
 
 def test_stored_old_addresses():
     stored = {
-        r.old_path: (r.article.wordpress_id if r.article else f"tag {r.tag.slug}")
-        for r in LegacyRedirect.objects.select_related("article", "tag")
+        r.old_path: (
+            r.article.wordpress_id if r.article else f"tag {r.tag.slug}" if r.tag else r.target_url
+        )
+        for r in LegacyRedirect.objects.select_related("article", "tag").filter(page=None)
     }
     assert stored == {
         "/2024/03/01/leap-day-column/": 107,
@@ -147,6 +152,12 @@ def test_stored_old_addresses():
         "/category/strategy/": "tag strategy",
         "/category/strategy/polling/": "tag polling",
         "/tag/électeurs/": "tag electeurs",
+        # WordPress's ?cat=N (categories' term IDs) and ?author=N addresses.
+        "/?cat=3": "tag strategy",
+        "/?cat=4": "tag polling",
+        "/?cat=5": "tag elections",
+        "/?author=1": "/author/maria/",
+        "/?author=2": "/author/tom/",
     }
 
 
@@ -161,7 +172,7 @@ def test_every_stored_address_of_a_published_article_lands_on_it(client):
         assert response["Location"] == redirect.get_target_url()
         assert client.get(response["Location"]).status_code == 200
         checked += 1
-    assert checked == 14
+    assert checked == 19  # 14 addresses, 3 ?cat=N, 2 ?author=N
 
 
 def test_admin_lists_old_addresses(admin_client):
