@@ -281,7 +281,32 @@ def target_key(target) -> int | str:
     return f"page-{target.pk}" if is_page(target) else target.pk
 
 
-class Comment(models.Model):
+class ShownAsComment:
+    """
+    What a shown comment's HTML reads (comments.render), for a Comment and
+    for the light rows an article page reads its comments as (comments.pages):
+    ``status``, ``author_name`` and ``author_url`` are theirs.
+    """
+
+    __slots__ = ()
+
+    def is_approved(self) -> bool:
+        return self.status == "approved"  # Comment.Status.APPROVED
+
+    @property
+    def safe_author_url(self) -> str:
+        """The website, when it is an http or https address (imported data may hold anything)."""
+        url = self.author_url.strip()
+        return url if url.lower().startswith(("http://", "https://")) else ""
+
+    @property
+    def initials(self) -> str:
+        """Up to two initials of the author's name, the only "avatar" shown."""
+        parts = [part for part in self.author_name.split() if part[:1].isalnum()]
+        return "".join(part[0] for part in parts[:2]).upper() or "?"
+
+
+class Comment(ShownAsComment, models.Model):
     """
     A reader's reply to an article or a page (exactly one of the two). Nothing
     a reader wrote is ever deleted by a check.
@@ -444,9 +469,6 @@ class Comment(models.Model):
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
 
-    def is_approved(self):
-        return self.status == self.Status.APPROVED
-
     def _run_status_change(self, method, *args):
         getattr(type(self).objects.filter(pk=self.pk), method)(*args)
         self.refresh_from_db(fields=["status", "status_before", "approved_at", "approved_by"])
@@ -487,18 +509,6 @@ class Comment(models.Model):
                 self.restore()
             if self.status == self.Status.APPROVED:
                 self.unapprove()
-
-    @property
-    def safe_author_url(self) -> str:
-        """The website, when it is an http or https address (imported data may hold anything)."""
-        url = self.author_url.strip()
-        return url if url.lower().startswith(("http://", "https://")) else ""
-
-    @property
-    def initials(self) -> str:
-        """Up to two initials of the author's name, the only "avatar" shown."""
-        parts = [part for part in self.author_name.split() if part[:1].isalnum()]
-        return "".join(part[0] for part in parts[:2]).upper() or "?"
 
     @property
     def excerpt(self) -> str:

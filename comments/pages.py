@@ -16,20 +16,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from comments.models import Comment, DiscussionSettings, target_key
+from comments.models import Comment, DiscussionSettings, ShownAsComment, target_key
 from comments.threads import ThreadNode, build_thread
 
-# What build_thread() and render_comment() read, not the raw text and the private fields.
-PAGE_FIELDS = (
-    "parent_id",
-    "author_name",
-    "author_url",
-    "body_html",
-    "status",
-    "submitted",
-    "user_id",  # the publication's badge
-)
+
+@dataclass(slots=True)
+class ShownComment(ShownAsComment):
+    """
+    A comment as a page shows it: what build_thread() and render_comment()
+    read, not the raw text and the private fields. A plain row, not a model
+    instance: an article page reads hundreds of them on every cold render.
+    """
+
+    pk: int
+    parent_id: int | None
+    author_name: str
+    author_url: str
+    body_html: str
+    status: str
+    submitted: datetime
+    user_id: int | None  # the publication's badge
+
+
+SHOWN_FIELDS = tuple(name for name in ShownComment.__dataclass_fields__)
 
 
 def page_path(article_path: str, number: int) -> str:
@@ -65,7 +76,7 @@ class CommentPages:
     """The comments of an article as one reader sees them, and the page shown."""
 
     discussion: DiscussionSettings
-    comments: list[Comment]
+    comments: list[ShownComment]
     threads: list[list[ThreadNode]]
     number: int
     count: int
@@ -127,7 +138,8 @@ def comment_pages(
     if key in memo:
         return memo[key]
     discussion = discussion or DiscussionSettings.load()
-    comments = list(Comment.objects.for_target_page(article, own_ids).only(*PAGE_FIELDS))
+    rows = Comment.objects.for_target_page(article, own_ids).values_list(*SHOWN_FIELDS)
+    comments = [ShownComment(*row) for row in rows]
     threads = split_threads(build_thread(comments, discussion.thread_depth))
     count = page_count(len(threads), discussion)
     default = default_page(count, discussion)

@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 from django.db.models import Count, Min
 from django.db.models.signals import post_delete, post_init, post_migrate, post_save
 
 import pagecache
-from comments import cookies, pages, spam, tasks
+from comments import blank_form, cookies, pages, spam, tasks
 from comments.models import Comment, DiscussionSettings, comments_changed
 from posts.models import Article, Page
 from security.groups import ensure_group
@@ -144,6 +145,12 @@ def create_moderators(sender: AppConfig, using: str = "default", **kwargs) -> No
     ensure_group(MODERATORS, "comments", MODERATOR_PERMISSIONS, using=using)
 
 
+def form_settings_changed(setting: str, **kwargs) -> None:
+    """The empty comment form is rendered again after tests change a setting it shows."""
+    if setting.startswith(("RECAPTCHA_", "TEMPLATES", "DEBUG")):
+        blank_form.forget()
+
+
 def connect(app_config: AppConfig) -> None:
     post_init.connect(remember_status, sender=Comment, dispatch_uid="comments-status-loaded")
     post_save.connect(comment_saved, sender=Comment, dispatch_uid="comments-saved")
@@ -155,6 +162,7 @@ def connect(app_config: AppConfig) -> None:
             sender=DiscussionSettings,
             dispatch_uid=f"comments-discussion-{signal is post_save}",
         )
+    setting_changed.connect(form_settings_changed, dispatch_uid="comments-form-settings")
     post_migrate.connect(create_moderators, sender=app_config, dispatch_uid="comments-moderators")
     pagecache.register_next_change(comments_closing)
     pagecache.register_response_value("comment-timestamp", fresh_timestamp)

@@ -17,6 +17,20 @@ from django.urls import reverse
 
 from posts.models import Author, Outlet, Page, Tag
 
+# What build_menu() reads: the entry, and the part of its target's address.
+RENDERED_FIELDS = (
+    "label",
+    "kind",
+    "url",
+    "parent",
+    "order",
+    "placement",
+    "page__path",
+    "tag__slug",
+    "outlet__slug",
+    "author__slug",
+)
+
 
 class MenuItemQuerySet(models.QuerySet):
     def with_page_visibility(self):
@@ -25,10 +39,14 @@ class MenuItemQuerySet(models.QuerySet):
         return self.annotate(page_visible=Exists(published))
 
     def for_rendering(self):
-        """Every entry with its target and ``page_visible``, in order: one query."""
+        """
+        Every entry with its target's address and ``page_visible``, in order:
+        one query, reading only the columns a link needs (a cold page builds it
+        on every request).
+        """
         return (
             self.select_related("page", "tag", "outlet", "author")
-            .defer("page__body", "page__body_html", "page__search_vector", "page__dek")
+            .only(*RENDERED_FIELDS)
             .with_page_visibility()
             .order_by("order", "id")
         )

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from comments import blank_form
 from comments.captcha import captcha_version
 from comments.forms import CommentForm
 from comments.models import Comment, is_page, target_key
@@ -69,10 +70,11 @@ def comments_section(context, article):
         reply_to = _reply_target(form.data.get("parent"), comments)
     else:
         reply_to = _reply_target(request.GET.get("replytocom"), comments)
-        # The same form for every reader: the saved name and the timestamp
-        # are filled in by comments.js (views.personal, views.timestamp).
-        initial = {"parent": reply_to.pk} if reply_to else {}
-        form = CommentForm(article=article, initial=initial)
+        # The same form for every reader (comments.blank_form): the saved name
+        # and the timestamp are filled in by comments.js (views.personal,
+        # views.timestamp).
+        if reply_to is not None:
+            form = CommentForm(article=article, initial={"parent": reply_to.pk})
     approved_count = sum(1 for comment in pages.comments if comment.is_approved())
     thread = pages.nodes
     tz = timezone.get_current_timezone()
@@ -99,36 +101,54 @@ def comments_section(context, article):
             if node.opens_children
             else "</li>" + "</ol></li>" * len(node.closes) + "\n"
         )
+    # None for a preview of an article not saved yet (it shows no form).
+    post_url = (
+        None
+        if article.pk is None
+        else reverse(
+            "comments:post-page" if is_page(article) else "comments:post", args=[article.pk]
+        )
+    )
+    form_values = {
+        "post_url": post_url,
+        # Asked by comments.js; the key is the same for every reader.
+        "timestamp_url": reverse("comments:timestamp", args=[target_key(article)]),
+        "personal_url": reverse("comments:personal", args=[target_key(article)]),
+        "page_url": page_url,
+        "comment_page_number": pages.number,
+        # "Please read our comment policy." under the heading (no query of its
+        # own: posts.models.SiteSettings.load).
+        "comment_policy_url": getattr(context.get("site"), "comment_policy_url", ""),
+    }
+    form_html = ""
+    if comments_open:
+        if form is not None:
+            form_html = blank_form.render_form(
+                {
+                    **form_values,
+                    "form": form,
+                    "reply_to": reply_to,
+                    "article": article,
+                    "captcha_version": captcha_version(),
+                }
+            )
+        else:
+            form_html = blank_form.blank_form_html(form_values)
     return {
         "article": article,
         "target_noun": "page" if is_page(article) else "article",
-        # None for a preview of an article not saved yet (it shows no form).
-        "post_url": (
-            None
-            if article.pk is None
-            else reverse(
-                "comments:post-page" if is_page(article) else "comments:post", args=[article.pk]
-            )
-        ),
         "thread": thread,
         # render_comment() escaped every value; the rest is fixed markup.
         "thread_html": mark_safe("".join(before)),  # noqa: S308
         "thread_html_after_form": mark_safe("".join(after)),  # noqa: S308
         "approved_count": approved_count,
         "pages": pages if pages.paged else None,
-        "page_url": page_url,
         "comments_open": comments_open,
         "open_on_publication": open_to_readers and not article.is_published(),
         "form": form,
+        "form_html": form_html,
         "reply_to": reply_to,
-        "captcha_version": captcha_version(),
-        # "Please read our comment policy." under the heading (no query of its
-        # own: posts.models.SiteSettings.load).
-        "comment_policy_url": getattr(context.get("site"), "comment_policy_url", ""),
-        # Asked by comments.js; the key is the same for every reader.
-        "timestamp_url": reverse("comments:timestamp", args=[target_key(article)]),
-        "personal_url": reverse("comments:personal", args=[target_key(article)]),
-        "comment_page_number": pages.number,
+        **form_values,
         "request": request,
     }
 
