@@ -1,10 +1,18 @@
-"""The menu as templates show it: the header's and the footer's entries, built from one query."""
+"""
+The menu as templates show it: the header's and the footer's entries, built
+from one query. Every page runs that query when it is rendered, and it is the
+same query every time, so its SQL is compiled once per process (the ORM took
+ten times longer to build it than the database to answer it).
+"""
 
 from dataclasses import dataclass, field
+from functools import cache
 
+from django.db import connections, router
 from django.urls import reverse
 
 from menus.models import MenuItem
+from posts.models import Author, Outlet, Page, Tag
 
 
 @dataclass
@@ -39,7 +47,7 @@ def build_menu() -> Menu:
     target deleted) is left out with its children. While no top-level entry is
     set for the header, the header shows ``default_header()``.
     """
-    items = list(MenuItem.objects.for_rendering())
+    items = [_item(row) for row in _rendering_rows()]
     children: dict[int, list[Entry]] = {}
     for item in items:
         if item.parent_id and item.visible:
@@ -58,3 +66,41 @@ def build_menu() -> Menu:
     if not any(item.shown_in_header for item in top):
         header = default_header()
     return Menu(header=header, footer=footer)
+
+
+@cache
+def _rendering_sql(alias: str) -> tuple[str, tuple]:
+    """MenuItem.objects.for_rendering() as SQL for the database ``alias``."""
+    return MenuItem.objects.for_rendering().query.get_compiler(alias).as_sql()
+
+
+def _rendering_rows() -> list[tuple]:
+    """The rows of MenuItem.objects.for_rendering(), from the database reads are routed to."""
+    alias = router.db_for_read(MenuItem)
+    sql, params = _rendering_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _item(row: tuple) -> MenuItem:
+    """
+    An entry from a row of for_rendering(), with its target holding what its
+    address needs (MenuItem.get_url, MenuItem.visible run unchanged).
+    """
+    (pk, parent_id, label, kind, url, placement) = row[:6]
+    page_id, path, tag_id, tag_slug, outlet_id, outlet_slug, author_id, author_slug = row[6:14]
+    item = MenuItem(
+        id=pk,
+        parent_id=parent_id,
+        label=label,
+        kind=kind,
+        url=url,
+        placement=placement,
+        page=Page(id=page_id, path=path) if page_id else None,
+        tag=Tag(id=tag_id, slug=tag_slug) if tag_id else None,
+        outlet=Outlet(id=outlet_id, slug=outlet_slug) if outlet_id else None,
+        author=Author(id=author_id, slug=author_slug) if author_id else None,
+    )
+    item.page_visible = bool(row[14])
+    return item

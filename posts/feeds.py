@@ -3,7 +3,6 @@
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
@@ -11,7 +10,7 @@ from django.utils.html import escape
 import pagecache
 from markup.text import xml_safe
 from posts.models import Article, Quotation, SiteSettings, Tag
-from posts.rendering import place_quotations
+from posts.rendering import place_quotations, quotation_html
 
 FEED_LENGTH = 20
 
@@ -89,10 +88,7 @@ class LatestArticlesFeed(Feed):
             # The dek is plain text; a description is HTML to a feed reader.
             return escape(item.dek)
         body_html, sources = place_quotations(item.body_html, item.quotations.all())
-        return body_html + "".join(
-            render_to_string("posts/quotation.html", {"quotation": quotation})
-            for quotation in sources
-        )
+        return body_html + "".join(quotation_html(quotation) for quotation in sources)
 
     def item_author_name(self, item):
         return ", ".join(author.name for author in item.authors.all()) or None

@@ -76,17 +76,14 @@ class SiteSettings(SingleRowModel):
         return self.name
 
     @classmethod
-    def load(cls):
+    def row_queryset(cls):
         """
-        The one row (made with the defaults the first time), with
-        ``comment_policy_path``: the path of the published page
+        The row with ``comment_policy_path``: the path of the published page
         /comment-policy/, or None, read by a subquery of the same query (every
         page reads the masthead: the comment form's link costs no query).
         """
         policy = Page.objects.published().filter(path=COMMENT_POLICY_PATH).values("path")[:1]
-        annotated = cls.objects.annotate(comment_policy_path=Subquery(policy))
-        row = annotated.filter(pk=1).first()
-        return row if row is not None else annotated.get(pk=super().load().pk)
+        return cls.objects.annotate(comment_policy_path=Subquery(policy))
 
     @property
     def comment_policy_url(self) -> str:

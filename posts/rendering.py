@@ -15,9 +15,7 @@ import re
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 from markup.html import ARTICLE, clean, render_text
@@ -58,7 +56,7 @@ def quotation_markers(text: str, *, html: bool = False) -> tuple[set[int], set[i
 def place_quotations(body_html: str, quotations) -> tuple[str, list]:
     """
     Put each quotation where the body has its marker ``[quote N]`` (N being
-    its order), rendered by posts/quotation.html. Returns the body as safe HTML
+    its order), as quotation_html() renders it. Returns the body as safe HTML
     and the quotations not placed, in order. Markers naming no quotation, and
     repeats of a placed one, are dropped.
     """
@@ -71,7 +69,7 @@ def place_quotations(body_html: str, quotations) -> tuple[str, list]:
         if quotation is None or order in placed:
             return ""
         placed.add(order)
-        return render_to_string("posts/quotation.html", {"quotation": quotation}).strip()
+        return quotation_html(quotation)
 
     html = QUOTATION_MARKER.sub(replace, body_html)
     unplaced = [q for order, q in sorted(by_order.items()) if order not in placed]
@@ -120,65 +118,18 @@ def figure_html(image) -> SafeString:
     )
 
 
-def render_summaries(articles) -> SafeString:
-    """
-    The summaries of a list of articles (home page, tag, author, source,
-    archive, search), each an ``<article class="summary">``: the featured
-    image, the title, the date, the authors, the number of approved comments
-    (``comment_count``, when annotated), the dek or the start of the body, and
-    the tags. Built in Python, as comments.render builds comments: through the
-    template engine, ten summaries cost a third of a cold home page. Authors
-    and tags come from the articles' prefetched relations.
-    """
-    return mark_safe("".join(_summary(article) for article in articles))  # noqa: S308
-
-
-def _summary(article) -> str:
-    """One summary; every value from the database is escaped."""
-    esc = html_module.escape
-    url = esc(article.get_absolute_url())
-    parts = ['<article class="summary">\n']
-    image = article.featured_image_sources()
-    if image:
-        srcset = (
-            f' srcset="{esc(image["srcset"])}" sizes="(max-width: 600px) 100vw, 12rem"'
-            if image["srcset"]
-            else ""
-        )
-        size = (
-            f' width="{esc(str(image["width"]))}" height="{esc(str(image["height"]))}"'
-            if image["width"]
-            else ""
-        )
-        parts.append(
-            f'<a class="summary-image" href="{url}" tabindex="-1" aria-hidden="true">'
-            f'<img src="{esc(image["src"])}"{srcset}{size}'
-            f' alt="{esc(article.featured_image_alt)}" loading="lazy" decoding="async"></a>\n'
-        )
-    local = timezone.localtime(article.pub_date)
-    parts.append(
-        f'<h2><a href="{url}">{esc(article.title)}</a></h2>\n<p class="meta">'
-        f'<time datetime="{local.isoformat()}">{local:%B} {local.day}, {local.year}</time>'
+def quotation_html(quotation) -> SafeString:
+    """A quotation as a <figure>: the passage (paragraphs as typed) and who reported it where."""
+    return format_html(
+        '<figure class="quotation">\n'
+        '  <blockquote cite="{source}">{text}</blockquote>\n'
+        '  <figcaption class="attribution"><a href="{source}" rel="external noopener">'
+        "{speaker} reports</a> at "
+        '<a href="{outlet_url}">{outlet}</a></figcaption>\n'
+        "</figure>",
+        source=quotation.source_url,
+        text=mark_safe(linebreaks(quotation.text, autoescape=True)),  # noqa: S308 (escaped)
+        speaker=quotation.speaker,
+        outlet_url=quotation.outlet.get_absolute_url(),
+        outlet=quotation.outlet.name,
     )
-    authors = article.authors.all()
-    if authors:
-        links = ", ".join(
-            f'<a href="{esc(author.get_absolute_url())}">{esc(author.name)}</a>'
-            for author in authors
-        )
-        parts.append(f" · by {links}")
-    count = getattr(article, "comment_count", 0)
-    if count:
-        parts.append(f' · <a href="{url}#comments">{count} comment{"" if count == 1 else "s"}</a>')
-    parts.append("</p>\n")
-    summary = article.summary()
-    if summary:
-        parts.append(f'<p class="dek">{esc(summary)}</p>\n')
-    tags = article.tags.all()
-    if tags:
-        links = ", ".join(
-            f'<a href="{esc(tag.get_absolute_url())}" rel="tag">{esc(tag.name)}</a>' for tag in tags
-        )
-        parts.append(f'<p class="tags summary-tags">Tags: {links}</p>\n')
-    parts.append("</article>\n")
-    return "".join(parts)

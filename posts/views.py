@@ -3,7 +3,6 @@ import contextlib
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemaps_views
 from django.db import DatabaseError, OperationalError, connections
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import (
     Http404,
     HttpResponse,
@@ -16,6 +15,7 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, MonthArchiveView, TemplateView
@@ -23,7 +23,8 @@ from django.views.generic import ListView, MonthArchiveView, TemplateView
 from pagecache import CachedPageMixin, cached_page
 from posts import archives, pagination, sitemaps
 from posts.models import Article, Author, Outlet, Page, Quotation, Tag
-from posts.rendering import place_quotations
+from posts.parts import article_parts
+from posts.rendering import place_quotations, quotation_html
 from posts.search import (
     MAX_QUERY_CHARACTERS,
     MAX_QUERY_TERMS,
@@ -104,10 +105,9 @@ class PublishedArticleMixin(CachedPageMixin):
         # An explicit order: Meta.ordering is not applied to the GROUP BY
         # query that counting comments makes.
         return (
-            Article.objects.published()
-            .for_listing()
-            .with_comment_counts()
-            .order_by("-pub_date", "-id")
+            # Authors and tags: one query for the page's articles when they are
+            # shown (posts.summaries).
+            Article.objects.published().with_comment_counts().order_by("-pub_date", "-id")
         )
 
 
@@ -208,17 +208,9 @@ def render_article(
     article as its form stands, unsaved).
     """
     if parts is None:
-        prefetch_related_objects(
-            [article],
-            "authors",
-            "tags",
-            Prefetch("quotations", queryset=Quotation.objects.select_related("outlet")),
-        )
-        parts = {
-            "authors": article.authors.all(),
-            "tags": article.tags.all(),
-            "quotations": article.quotations.all(),
-        }
+        # One query (posts.parts), not three prefetches.
+        found = article_parts([article.pk], quotations=True)[article.pk]
+        parts = {"authors": found.authors, "tags": found.tags, "quotations": found.quotations}
     body_html, sources = place_quotations(article.body_html, parts["quotations"])
     page = {
         "article": article,
@@ -226,6 +218,7 @@ def render_article(
         "tags": parts["tags"],
         "body_html": body_html,
         "sources": sources,
+        "sources_html": mark_safe("".join(quotation_html(quotation) for quotation in sources)),  # noqa: S308
         "image": article.featured_image_sources(),
         **context,
     }

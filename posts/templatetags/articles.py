@@ -1,11 +1,11 @@
 from django import template
 
-from posts.rendering import render_summaries
+from posts.summaries import render_summaries
 
 register = template.Library()
 
 
 @register.simple_tag
 def article_summaries(articles):
-    """The summaries of ``articles``, one after another (posts.rendering.render_summaries)."""
+    """The summaries of ``articles``, one after another (posts.summaries.render_summaries)."""
     return render_summaries(articles)

@@ -31,31 +31,32 @@ pytestmark = pytest.mark.django_db
 # Every HTML page reads the site menu (menus.context_processors.menu): one
 # query, added to each page's count below (the feeds and the sitemap show no menu).
 MENU_QUERIES = 1
-# The article, its authors, tags, quotations (with their outlets), approved
-# comments, and the two single-row settings (masthead, discussion rules); the menu.
-ARTICLE_PAGE_BUDGET = 7 + MENU_QUERIES
+# The article; its authors, tags and quotations with their outlets, in one query
+# (posts.parts; three prefetches were 7 in all); approved comments; the two
+# single-row settings (masthead, discussion rules); the menu.
+ARTICLE_PAGE_BUDGET = 5 + MENU_QUERIES
 # No list of articles runs more than LIST_PAGE_BUDGET queries; each runs exactly
 # its own count (measured when these counts were pinned: the tests had held them
-# only to the ceiling and to not growing). The home page's 5: the masthead, the
+# only to the ceiling and to not growing). The home page's 4: the masthead, the
 # bounded count (posts.pagination), the page's rows with their comment counts,
-# their authors, their tags.
+# their authors and tags in one query (posts.parts; two prefetches were 5).
 LIST_PAGE_BUDGET = 8 + MENU_QUERIES
 LIST_PAGE_QUERIES = {
-    "home": 5 + MENU_QUERIES,
-    "tag": 6 + MENU_QUERIES,
-    "author": 6 + MENU_QUERIES,
-    "source": 6 + MENU_QUERIES,
+    "home": 4 + MENU_QUERIES,
+    "tag": 5 + MENU_QUERIES,
+    "author": 5 + MENU_QUERIES,
+    "source": 5 + MENU_QUERIES,
     # The months with their counts (one GROUP BY), the years before and after,
     # the masthead: the year lists its months, no longer its articles (was 7).
     "year archive": 4 + MENU_QUERIES,
-    # The home page's five, and the months before and after (no exists() or
-    # list of days any more, still 7).
-    "month archive": 7 + MENU_QUERIES,
-    # The home page's five and the pages matching (posts.views.PAGES_IN_SEARCH);
+    # The home page's four, and the months before and after (no exists() or
+    # list of days any more).
+    "month archive": 6 + MENU_QUERIES,
+    # The home page's four and the pages matching (posts.views.PAGES_IN_SEARCH);
     # on PostgreSQL also the statement timeout set (SET LOCAL) and the ranked
     # ids (posts.search.newest_matches): 8 in production, and the 3 of
     # SEARCH_IN_TEST_TRANSACTION here.
-    "search": (11 if connection.vendor == "postgresql" else 6) + MENU_QUERIES,
+    "search": (10 if connection.vendor == "postgresql" else 5) + MENU_QUERIES,
     "feed": 7,
 }
 # Inside the test's transaction, the search's time limit (posts.search.time_limit)

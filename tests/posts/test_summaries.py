@@ -1,4 +1,4 @@
-"""An article's summary in lists, built in Python (posts.rendering.render_summaries)."""
+"""An article's summary in lists, built in Python (posts.summaries.render_summaries)."""
 
 from datetime import UTC, datetime
 
@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from posts.models import Article
-from posts.rendering import render_summaries
+from posts.summaries import render_summaries
 from tests.factories import ArticleFactory, AuthorFactory, TagFactory, add_comments
 
 pytestmark = pytest.mark.django_db
