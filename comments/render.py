@@ -24,12 +24,29 @@ NOTICES = {
 }
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def display_time(moment: datetime, tz: tzinfo | None = None) -> str:
     """E.g. "November 26, 2026 at 9:40 p.m." in the site's time zone."""
     local = moment.astimezone(tz or timezone.get_current_timezone())
     hour = local.hour % 12 or 12
     meridiem = "a.m." if local.hour < 12 else "p.m."
-    return f"{local:%B} {local.day}, {local.year} at {hour}:{local:%M} {meridiem}"
+    month = MONTHS[local.month - 1]
+    return f"{month} {local.day}, {local.year} at {hour}:{local.minute:02d} {meridiem}"
 
 
 def render_comment(

@@ -6,10 +6,11 @@ ten times longer to build it than the database to answer it).
 """
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
+from django.conf import settings
 from django.db import connections, router
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from menus.models import MenuItem
 from posts.models import Author, Outlet, Page, Tag
@@ -30,14 +31,24 @@ class Menu:
     footer: list[Entry]
 
 
+DEFAULT_HEADER = (
+    ("Latest", "posts:index"),
+    ("Archives", "posts:archives"),
+    ("Tags", "posts:tags"),
+    ("RSS", "posts:feed"),
+)
+
+
 def default_header() -> list[Entry]:
     """What a site without a header menu shows: Latest · Archives · Tags · RSS."""
-    return [
-        Entry("Latest", reverse("posts:index")),
-        Entry("Archives", reverse("posts:archives")),
-        Entry("Tags", reverse("posts:tags")),
-        Entry("RSS", reverse("posts:feed")),
-    ]
+    urls = _default_header_urls(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return [Entry(label, url) for (label, _), url in zip(DEFAULT_HEADER, urls, strict=True)]
+
+
+@lru_cache(maxsize=16)
+def _default_header_urls(script_prefix: str, urlconf) -> tuple[str, ...]:
+    """The default entries' addresses, worked out once per process and URL configuration."""
+    return tuple(reverse(name) for _, name in DEFAULT_HEADER)
 
 
 def build_menu() -> Menu:

@@ -167,3 +167,25 @@ def test_a_deleted_target_leaves_its_entry_hidden_with_its_children_not_deleted(
     assert entry.tag_id is None
     assert [e.label for e in build_menu().header] == ["Latest"]
     assert MenuItem.objects.count() == 3
+
+
+def test_the_default_header_follows_the_sites_script_prefix():
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    assert [e.url for e in build_menu().header] == ["/", "/archives/", "/tags/", "/feed/"]
+    set_script_prefix("/magazine/")
+    try:
+        urls = [e.url for e in build_menu().header]
+    finally:
+        clear_script_prefix()
+    assert urls == ["/magazine/", "/magazine/archives/", "/magazine/tags/", "/magazine/feed/"]
+    assert [e.url for e in build_menu().header][0] == "/"
+
+
+def test_the_menu_reads_a_renamed_target_at_once():
+    tag = TagFactory(slug="polls")
+    MenuItemFactory(label="Polls", kind=Kind.TAG, tag=tag, url="")
+    assert [e.url for e in build_menu().header] == ["/tag/polls/"]
+    tag.slug = "polling"
+    tag.save()
+    assert [e.url for e in build_menu().header] == ["/tag/polling/"]
