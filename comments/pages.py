@@ -20,6 +20,7 @@ from datetime import datetime
 
 from comments.models import Comment, DiscussionSettings, ShownAsComment, target_key
 from comments.threads import ThreadNode, build_thread
+from prepared import PreparedQuery
 
 
 @dataclass(slots=True)
@@ -41,6 +42,25 @@ class ShownComment(ShownAsComment):
 
 
 SHOWN_FIELDS = tuple(name for name in ShownComment.__dataclass_fields__)
+
+
+# The approved comments' rows of an article or a page, by the target's model:
+# one query compiled once per process (prepared), as every cold render reads it.
+_approved_rows: dict[type, PreparedQuery] = {}
+
+
+def shown_rows(target, own_ids: tuple[int, ...] = ()) -> list[tuple]:
+    """The rows (SHOWN_FIELDS) of Comment.objects.for_target_page(target, own_ids), oldest first."""
+    if own_ids or target.pk is None:
+        return list(Comment.objects.for_target_page(target, own_ids).values_list(*SHOWN_FIELDS))
+    model = target._meta.concrete_model
+    query = _approved_rows.get(model)
+    if query is None:
+        query = _approved_rows[model] = PreparedQuery(
+            lambda pk: Comment.objects.for_target_page(model(pk=pk)).values_list(*SHOWN_FIELDS),
+            pk=int,
+        )
+    return query(pk=target.pk)
 
 
 def page_path(article_path: str, number: int) -> str:
@@ -138,8 +158,7 @@ def comment_pages(
     if key in memo:
         return memo[key]
     discussion = discussion or DiscussionSettings.load()
-    rows = Comment.objects.for_target_page(article, own_ids).values_list(*SHOWN_FIELDS)
-    comments = [ShownComment(*row) for row in rows]
+    comments = [ShownComment(*row) for row in shown_rows(article, own_ids)]
     threads = split_threads(build_thread(comments, discussion.thread_depth))
     count = page_count(len(threads), discussion)
     default = default_page(count, discussion)

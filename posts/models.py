@@ -1,6 +1,6 @@
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -282,26 +282,35 @@ class Trashable(models.Model):
         self.save(update_fields=["trashed_at", "trashed_by"])
 
 
+def month_span(year: int, month: int) -> tuple[datetime, datetime] | None:
+    """The start of that month in the site's time zone and of the next (None: no such month)."""
+    if not 1 <= month <= 12 or not 1 <= year < 9999:
+        return None
+    tz = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=tz)
+    return start, datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+
+
 class ArticleQuerySet(TrashQuerySet):
-    def published(self):
+    def published(self, now: datetime | None = None):
         """
         Articles a reader may see: published (or scheduled) with a publication
-        time that has come, and not in the trash. A scheduled article needs no
-        job to appear.
+        time that has come (by ``now``, the current time unless given), and
+        not in the trash. A scheduled article needs no job to appear.
         """
         return self.filter(
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            pub_date__lte=timezone.now(),
+            pub_date__lte=now or timezone.now(),
             trashed_at__isnull=True,
         )
 
     def in_month(self, year: int, month: int):
         """Articles published in that month of the site's time zone (none for a bad month)."""
-        if not 1 <= month <= 12:
-            return self.none()
-        tz = timezone.get_current_timezone()
-        start = timezone.datetime(year, month, 1, tzinfo=tz)
-        end = timezone.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        span = month_span(year, month)
+        return self.none() if span is None else self.between(*span)
+
+    def between(self, start: datetime, end: datetime):
+        """Articles published from ``start`` up to, not including, ``end``."""
         return self.filter(pub_date__gte=start, pub_date__lt=end)
 
     def for_listing(self):

@@ -6,9 +6,12 @@ MAX_PAGES pages; the moderators' queue uses the same paginator with its own
 bound (comments.counting).
 """
 
-from functools import cached_property
+from collections.abc import Callable
+from functools import cached_property, lru_cache
 
 from django.core.paginator import Paginator
+
+from prepared import PreparedQuery
 
 # Lists show the newest MAX_PAGES pages; older articles are in the archive by month.
 MAX_PAGES = 100
@@ -57,13 +60,54 @@ class BoundedPaginator(Paginator):
         offset skips.
         """
         number = self.validate_number(number)
+        return self._get_page(page_rows(self.object_list, *self.bounds(number)), number, self)
+
+    def bounds(self, number: int) -> tuple[int, int]:
+        """The slice of the list that page ``number`` (a valid one) shows."""
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = self.object_list
-        if rows.query.distinct:  # A DISTINCT list's ids cannot be chosen alone.
-            rows = rows[bottom:top]
-        else:
-            rows = rows.filter(pk__in=rows.values("pk")[bottom:top])
-        return self._get_page(rows, number, self)
+        return bottom, top
+
+
+def page_rows(queryset, bottom: int, top: int):
+    """``queryset[bottom:top]``, the ids chosen first (BoundedPaginator.page)."""
+    if queryset.query.distinct:  # A DISTINCT list's ids cannot be chosen alone.
+        return queryset[bottom:top]
+    return queryset.filter(pk__in=queryset.values("pk")[bottom:top])
+
+
+class PreparedPaginator(BoundedPaginator):
+    """
+    A BoundedPaginator of ``build(**values)`` (the same list as
+    ``object_list``), whose count and pages are prepared queries
+    (``prepared``): compiled once per process, not on every render. For the
+    lists every reader's cold render asks for, such as the home page.
+    """
+
+    def __init__(self, object_list, per_page, *args, build, arguments, values, **kwargs):
+        self.build, self.arguments, self.values = build, arguments, values
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+    def _check_object_list_is_ordered(self):
+        """``build`` orders its list; ``object_list`` may be lazy (not built unless read)."""
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        return _prepared(self.build, tuple(self.arguments.items()), count=self.limit)(**self.values)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        query = _prepared(self.build, tuple(self.arguments.items()), page=self.bounds(number))
+        return self._get_page(query(**self.values), number, self)
+
+
+@lru_cache(maxsize=256)
+def _prepared(
+    build: Callable, arguments: tuple, *, count: int | None = None, page: tuple | None = None
+) -> PreparedQuery:
+    """The prepared count (up to ``count``) or ``page`` (bottom, top) of ``build``'s list."""
+    if count is not None:
+        return PreparedQuery(build, counted_up_to=count, **dict(arguments))
+    return PreparedQuery(lambda **values: page_rows(build(**values), *page), **dict(arguments))

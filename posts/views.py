@@ -1,4 +1,6 @@
 import contextlib
+from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemaps_views
@@ -15,14 +17,15 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, MonthArchiveView, TemplateView
 
 from pagecache import CachedPageMixin, cached_page
-from posts import archives, pagination, sitemaps
-from posts.models import Article, Author, Outlet, Page, Quotation, Tag
+from posts import archives, pagination, queries, sitemaps
+from posts.models import Article, Author, Outlet, Page, Quotation, Tag, month_span
 from posts.parts import article_parts
 from posts.rendering import place_quotations, quotation_html
 from posts.search import (
@@ -89,8 +92,8 @@ class PublishedArticleMixin(CachedPageMixin):
         """Adds ``older_archive``: on the last page of a list cut at MAX_PAGES, its next month."""
         context = super().get_context_data(**kwargs)
         page = context.get("page_obj")
-        newest_first = page and page.paginator.object_list.query.order_by[:1] == ("-pub_date",)
-        if newest_first and page.paginator.truncated and not page.has_next() and len(page):
+        last_of_cut_list = page and page.paginator.truncated and not page.has_next() and len(page)
+        if last_of_cut_list and page.paginator.object_list.query.order_by[:1] == ("-pub_date",):
             local = timezone.localtime(page[-1].pub_date)
             context["older_archive"] = {
                 "url": reverse("posts:month", kwargs={"year": local.year, "month": local.month}),
@@ -102,20 +105,42 @@ class PublishedArticleMixin(CachedPageMixin):
         return reverse("posts:index")
 
     def get_queryset(self):
-        # An explicit order: Meta.ordering is not applied to the GROUP BY
-        # query that counting comments makes.
-        return (
-            # Authors and tags: one query for the page's articles when they are
-            # shown (posts.summaries).
-            Article.objects.published().with_comment_counts().order_by("-pub_date", "-id")
-        )
+        # Authors and tags: one query for the page's articles when they are
+        # shown (posts.summaries).
+        return queries.published_listing(self.now)
+
+    @cached_property
+    def now(self):
+        return timezone.now()
 
 
 class ArticleIndexView(PublishedArticleMixin, ListView):
-    """The home page: the latest articles; /page/N/ for older ones."""
+    """
+    The home page: the latest articles; /page/N/ for older ones. Counted and
+    paged with prepared queries (posts.queries), as every cold render asks.
+    """
 
     template_name = "posts/article_index.html"
     context_object_name = "articles"
+
+    def get_queryset(self):
+        # Built only if something reads it: the paginator's prepared queries
+        # count and page the list without it.
+        return SimpleLazyObject(lambda: queries.published_listing(self.now))
+
+    def get_template_names(self):
+        return [self.template_name]  # not <model>_list.html, which reads the list
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return pagination.PreparedPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            build=queries.published_listing,
+            arguments={"now": datetime},
+            values={"now": self.now},
+        )
 
 
 class ArchiveIndexView(CachedPageMixin, TemplateView):
@@ -189,6 +214,15 @@ class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
         return super().get_context_data(page_base=self.first_page_url(), **kwargs)
 
 
+def published_article_at(year: int, month: int, slug: str) -> Article | None:
+    """The published article at /YYYY/MM/<slug>/ (one prepared query: posts.queries)."""
+    span = month_span(year, month)
+    if span is None:
+        return None
+    found = queries.published_article(now=timezone.now(), start=span[0], end=span[1], slug=slug)
+    return found[0] if found else None
+
+
 def can_preview(user) -> bool:
     """Staff who may read articles in the admin may also preview unpublished ones."""
     return user.is_active and user.is_staff and user.has_perm("posts.view_article")
@@ -239,12 +273,10 @@ class ArticleDetailView(CachedPageMixin, View):
     page_cache_query = ("replytocom",)
 
     def get(self, request, year, month, slug):
-        articles = (
-            Article.objects.not_trashed()
-            if can_preview(request.user)
-            else Article.objects.published()
-        )
-        article = articles.in_month(year, month).filter(slug=slug).first()
+        if can_preview(request.user):
+            article = Article.objects.not_trashed().in_month(year, month).filter(slug=slug).first()
+        else:
+            article = published_article_at(year, month, slug)
         if article is None:
             # Only an address that finds nothing asks about the trash.
             if Article.objects.trashed().in_month(year, month).filter(slug=slug).exists():

@@ -17,7 +17,16 @@ PACKAGES = sorted(
     for path in ROOT.iterdir()
     if (path / "__init__.py").exists() and path.name not in {"tests", "bench"}
 )
-SHARED = {"pagecache", "markup", "singletons", "security", "schema", "autosave", "maintenance"}
+SHARED = {
+    "pagecache",
+    "markup",
+    "singletons",
+    "security",
+    "schema",
+    "autosave",
+    "maintenance",
+    "prepared",
+}
 
 
 def imported_packages(package: str) -> set[str]:

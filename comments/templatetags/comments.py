@@ -82,6 +82,7 @@ def comments_section(context, article):
     # The whole list as two strings, split after the comment being replied to
     # (the form goes there): looping over hundreds of nodes in the template
     # cost more than rendering them.
+    badge = getattr(context.get("site"), "name", "")
     before, after = [], []
     chunks = before
     for node in thread:
@@ -91,7 +92,7 @@ def comments_section(context, article):
             reply_link=comments_open and node.can_reply,
             page_url=page_url,
             tz=tz,
-            badge=getattr(context.get("site"), "name", ""),
+            badge=badge,
         )
         chunks.append(node.html)
         if reply_to is not None and node.comment.pk == reply_to.pk:

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from posts import pagination
+from posts import pagination, queries
 from posts.models import Article
 from posts.pagination import BoundedPaginator
 from posts.views import ARTICLES_PER_PAGE
@@ -198,3 +198,56 @@ def test_month_archive_links_to_the_nearest_months_with_articles(client):
     assert '<a href="/2021/11/">&larr; November 2021</a>' in html
     assert 'href="/2021/12/"' not in html
     assert 'href="/2021/">All of 2021</a>' in html
+
+
+def test_prepared_paginator_gives_the_bounded_paginators_pages(two_pages_at_most):
+    """The home page's paginator: the same count and pages, from queries compiled once."""
+    add_articles(25)
+    now = timezone.now()
+    listing = queries.published_listing(now)
+    bounded = BoundedPaginator(listing, 10, max_pages=2)
+    prepared = pagination.PreparedPaginator(
+        listing,
+        10,
+        max_pages=2,
+        orphans=3,
+        build=queries.published_listing,
+        arguments={"now": datetime},
+        values={"now": now},
+    )
+
+    assert (prepared.count, prepared.num_pages, prepared.truncated) == (20, 2, True)
+    for number in (1, 2):
+        assert list(prepared.page(number)) == list(bounded.page(number))
+        assert [a.comment_count for a in prepared.page(number)] == [0] * 10
+    # Seen an hour earlier, the list is one article shorter.
+    earlier = pagination.PreparedPaginator(
+        listing,
+        10,
+        max_pages=3,
+        build=queries.published_listing,
+        arguments={"now": datetime},
+        values={"now": now - timedelta(hours=1, seconds=1)},
+    )
+    assert (earlier.count, earlier.truncated) == (24, False)
+    assert [a.title for a in earlier.page(1)][:1] == ["Piece 001"]
+
+
+def test_the_home_page_builds_its_list_only_to_prepare_its_queries(client, settings, monkeypatch):
+    """Once prepared, a cold home page runs their SQL without building a queryset again."""
+    settings.PAGE_CACHE_ENABLED = False
+    add_articles(3)
+    builds = []
+    build = queries.published_listing
+    monkeypatch.setattr(queries, "published_listing", lambda now: builds.append(now) or build(now))
+    client.get("/")  # prepares the count and the first page (if this process has not yet)
+
+    builds.clear()
+    response = client.get("/")
+
+    assert [a.title for a in response.context["articles"]] == [
+        "Piece 000",
+        "Piece 001",
+        "Piece 002",
+    ]
+    assert builds == []

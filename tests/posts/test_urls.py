@@ -61,3 +61,30 @@ def test_slugs_reverse_would_refuse_still_go_through_reverse():
         Author(slug="café").get_absolute_url()
     with pytest.raises(NoReverseMatch):
         Outlet(slug="a/b").get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_every_pages_chrome_links_follow_the_script_prefix(client, settings):
+    """templates/base.html's addresses (posts.context_processors.chrome_urls), worked out once."""
+    settings.PAGE_CACHE_ENABLED = False
+    chrome = (
+        'href="{}feed/"',
+        'href="{}feed/atom/"',
+        'action="{}search/"',
+        'href="{}archives/"',
+        'href="{}sitemap.xml"',
+        'href="{}static/css/site.css"',
+    )
+
+    at_root = client.get("/").content.decode()
+    settings.STATIC_URL = "/magazine/static/"
+    set_script_prefix("/magazine/")  # as the WSGI handler does for a site mounted there
+    try:
+        mounted = client.get("/").content.decode()
+    finally:
+        clear_script_prefix()
+
+    for link in chrome:
+        assert link.format("/") in at_root, link
+        assert link.format("/magazine/") in mounted, link
+    assert '<a href="/magazine/">' in mounted
