@@ -6,7 +6,9 @@ fraction of the CPU. Each takes its values by name and returns a list.
 
 from datetime import datetime
 
-from posts.models import Article
+from django.db import models
+
+from posts.models import Article, Quotation
 from prepared import PreparedQuery
 
 # The published article at /YYYY/MM/<slug>/: [article] or [].
@@ -29,3 +31,33 @@ def published_listing(now: datetime):
     # An explicit order: Meta.ordering is not applied to the GROUP BY
     # query that counting comments makes.
     return Article.objects.published(now).with_comment_counts().order_by("-pub_date", "-id")
+
+
+def tagged_listing(now: datetime, group_id: int):
+    """A tag's page: its published articles."""
+    return published_listing(now).filter(tags=group_id)
+
+
+def authored_listing(now: datetime, group_id: int):
+    """An author's page: their published articles."""
+    return published_listing(now).filter(authors=group_id)
+
+
+def quoting_listing(now: datetime, group_id: int):
+    """An outlet's page: the published articles quoting it."""
+    quoting = Quotation.objects.filter(outlet=group_id).values("article_id")
+    return published_listing(now).filter(pk__in=quoting)
+
+
+_by_slug: dict[type, PreparedQuery] = {}
+
+
+def group_with_slug(model: type[models.Model], slug: str):
+    """The tag, author or outlet (``model``) with this slug, or None."""
+    query = _by_slug.get(model)
+    if query is None:
+        query = _by_slug[model] = PreparedQuery(
+            lambda slug: model._default_manager.filter(slug=slug)[:1], slug=str
+        )
+    found = query(slug=slug)
+    return found[0] if found else None

@@ -1,6 +1,6 @@
 import contextlib
-from datetime import datetime
 from functools import cached_property
+from typing import get_type_hints
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemaps_views
@@ -12,7 +12,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
     HttpResponseServerError,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
@@ -25,7 +25,7 @@ from django.views.generic import ListView, MonthArchiveView, TemplateView
 
 from pagecache import CachedPageMixin, cached_page
 from posts import archives, pagination, queries, sitemaps
-from posts.models import Article, Author, Outlet, Page, Quotation, Tag, month_span
+from posts.models import Article, Author, Outlet, Page, Tag, month_span
 from posts.parts import article_parts
 from posts.rendering import place_quotations, quotation_html
 from posts.search import (
@@ -114,33 +114,45 @@ class PublishedArticleMixin(CachedPageMixin):
         return timezone.now()
 
 
-class ArticleIndexView(PublishedArticleMixin, ListView):
+class PreparedListMixin:
     """
-    The home page: the latest articles; /page/N/ for older ones. Counted and
-    paged with prepared queries (posts.queries), as every cold render asks.
+    A list of PublishedArticleMixin that every reader's cold render asks for,
+    counted and paged with prepared queries (posts.pagination.PreparedPaginator):
+    ``listing`` (a posts.queries function) builds it from ``listing_values()``,
+    the arguments its type hints declare. The view's queryset is lazy: once the
+    queries are prepared, nothing builds it.
     """
 
-    template_name = "posts/article_index.html"
-    context_object_name = "articles"
+    listing = None
+
+    def listing_values(self) -> dict:
+        return {"now": self.now}
 
     def get_queryset(self):
-        # Built only if something reads it: the paginator's prepared queries
-        # count and page the list without it.
-        return SimpleLazyObject(lambda: queries.published_listing(self.now))
+        return SimpleLazyObject(lambda: self.listing(**self.listing_values()))
 
     def get_template_names(self):
         return [self.template_name]  # not <model>_list.html, which reads the list
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        hints = get_type_hints(self.listing)
         return pagination.PreparedPaginator(
             queryset,
             per_page,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
-            build=queries.published_listing,
-            arguments={"now": datetime},
-            values={"now": self.now},
+            build=self.listing,
+            arguments={name: kind for name, kind in hints.items() if name != "return"},
+            values=self.listing_values(),
         )
+
+
+class ArticleIndexView(PreparedListMixin, PublishedArticleMixin, ListView):
+    """The home page: the latest articles; /page/N/ for older ones."""
+
+    template_name = "posts/article_index.html"
+    context_object_name = "articles"
+    listing = staticmethod(queries.published_listing)
 
 
 class ArchiveIndexView(CachedPageMixin, TemplateView):
@@ -337,7 +349,7 @@ class PageView(CachedPageMixin, View):
         return render_page(request, page)
 
 
-class ArticleGroupView(PublishedArticleMixin, ListView):
+class ArticleGroupView(PreparedListMixin, PublishedArticleMixin, ListView):
     """Articles belonging to one tag, author or outlet, paginated like the home page."""
 
     group_model = None
@@ -345,8 +357,13 @@ class ArticleGroupView(PublishedArticleMixin, ListView):
     context_object_name = "articles"
 
     def get(self, request, *args, **kwargs):
-        self.group = get_object_or_404(self.group_model, slug=kwargs["slug"])
+        self.group = queries.group_with_slug(self.group_model, kwargs["slug"])
+        if self.group is None:
+            raise Http404(f"No {self.group_model._meta.verbose_name} with that slug.")
         return super().get(request, *args, **kwargs)
+
+    def listing_values(self) -> dict:
+        return {"now": self.now, "group_id": self.group.pk}
 
     def first_page_url(self) -> str:
         return self.group.get_absolute_url()
@@ -359,9 +376,7 @@ class ArticleGroupView(PublishedArticleMixin, ListView):
 
 class TagView(ArticleGroupView):
     group_model = Tag
-
-    def get_queryset(self):
-        return super().get_queryset().filter(tags=self.group)
+    listing = staticmethod(queries.tagged_listing)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -373,9 +388,7 @@ class TagView(ArticleGroupView):
 
 class AuthorView(ArticleGroupView):
     group_model = Author
-
-    def get_queryset(self):
-        return super().get_queryset().filter(authors=self.group)
+    listing = staticmethod(queries.authored_listing)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(group_kind="Author", **kwargs)
@@ -383,10 +396,7 @@ class AuthorView(ArticleGroupView):
 
 class OutletView(ArticleGroupView):
     group_model = Outlet
-
-    def get_queryset(self):
-        quoting = Quotation.objects.filter(outlet=self.group).values("article_id")
-        return super().get_queryset().filter(pk__in=quoting)
+    listing = staticmethod(queries.quoting_listing)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(group_kind="Articles quoting", **kwargs)

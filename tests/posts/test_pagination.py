@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from posts import pagination, queries
-from posts.models import Article
+from posts.models import Article, ArticleQuerySet
 from posts.pagination import BoundedPaginator
 from posts.views import ARTICLES_PER_PAGE
 from tests.factories import ArticleFactory, TagFactory
@@ -233,17 +233,22 @@ def test_prepared_paginator_gives_the_bounded_paginators_pages(two_pages_at_most
     assert [a.title for a in earlier.page(1)][:1] == ["Piece 001"]
 
 
-def test_the_home_page_builds_its_list_only_to_prepare_its_queries(client, settings, monkeypatch):
-    """Once prepared, a cold home page runs their SQL without building a queryset again."""
+@pytest.mark.parametrize("url", ["/", "/tag/t/"])
+def test_lists_build_their_queryset_only_to_prepare_their_queries(
+    client, settings, monkeypatch, url
+):
+    """Once prepared, a cold home or tag page runs their SQL without building a queryset again."""
     settings.PAGE_CACHE_ENABLED = False
-    add_articles(3)
+    add_articles(3, tags=[TagFactory(slug="t")])
     builds = []
-    build = queries.published_listing
-    monkeypatch.setattr(queries, "published_listing", lambda now: builds.append(now) or build(now))
-    client.get("/")  # prepares the count and the first page (if this process has not yet)
+    build = ArticleQuerySet.with_comment_counts
+    monkeypatch.setattr(
+        ArticleQuerySet, "with_comment_counts", lambda self: builds.append(1) or build(self)
+    )
+    client.get(url)  # prepares the count and the first page (if this process has not yet)
 
     builds.clear()
-    response = client.get("/")
+    response = client.get(url)
 
     assert [a.title for a in response.context["articles"]] == [
         "Piece 000",
