@@ -569,3 +569,12 @@ def test_favicon_is_linked_and_the_conventional_address_redirects_to_it(client, 
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/0000/01/some-slug/", "/9999/12/some-slug/", "/2026/00/some-slug/"]
+)
+def test_an_article_address_in_a_month_no_calendar_has_is_a_404(client, path):
+    """Year 0 and the month after December 9999 have no first instant (this was a 500)."""
+    assert client.get(path).status_code == 404
