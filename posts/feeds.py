@@ -1,18 +1,18 @@
 """RSS 2.0 and Atom feeds of the latest published articles, for the site and per tag."""
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 import pagecache
 from markup.text import xml_safe
-from posts.models import Article, Quotation, SiteSettings, Tag
+from posts import queries
+from posts.models import Article, SiteSettings, Tag
+from posts.parts import article_parts
 from posts.rendering import place_quotations, quotation_html
-
-FEED_LENGTH = 20
 
 
 def _xml_safe_value(value):
@@ -72,12 +72,17 @@ class LatestArticlesFeed(Feed):
         return reverse("posts:feed")
 
     def items(self):
-        return self.articles(Article.objects.published())
+        return self.with_parts(queries.feed_articles(now=timezone.now()))
 
-    def articles(self, queryset):
-        return queryset.for_listing().prefetch_related(
-            Prefetch("quotations", queryset=Quotation.objects.select_related("outlet"))
-        )[:FEED_LENGTH]
+    def with_parts(self, articles: list[Article]) -> list[Article]:
+        """
+        The articles, each with ``parts``: its authors, tags and quotations,
+        read for all of them in one query (posts.parts).
+        """
+        found = article_parts([article.pk for article in articles], quotations=True)
+        for article in articles:
+            article.parts = found[article.pk]
+        return articles
 
     def item_title(self, item):
         return item.title
@@ -87,11 +92,11 @@ class LatestArticlesFeed(Feed):
         if item.dek:
             # The dek is plain text; a description is HTML to a feed reader.
             return escape(item.dek)
-        body_html, sources = place_quotations(item.body_html, item.quotations.all())
+        body_html, sources = place_quotations(item.body_html, item.parts.quotations)
         return body_html + "".join(quotation_html(quotation) for quotation in sources)
 
     def item_author_name(self, item):
-        return ", ".join(author.name for author in item.authors.all()) or None
+        return ", ".join(author.name for author in item.parts.authors) or None
 
     def item_author_email(self, item):
         """Never given: authors' addresses are private (RSS would print them)."""
@@ -104,7 +109,7 @@ class LatestArticlesFeed(Feed):
         return item.updated
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.parts.tags]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -136,4 +141,4 @@ class TagFeed(LatestArticlesFeed):
         return reverse("posts:tag-feed", kwargs={"slug": obj.slug})
 
     def items(self, obj):
-        return self.articles(Article.objects.published().filter(tags=obj))
+        return self.with_parts(queries.tag_feed_articles(now=timezone.now(), tag_id=obj.pk))

@@ -61,3 +61,15 @@ def group_with_slug(model: type[models.Model], slug: str):
         )
     found = query(slug=slug)
     return found[0] if found else None
+
+
+# The feeds' articles (posts.feeds): the latest FEED_LENGTH published, of the site or of a tag.
+FEED_LENGTH = 20
+feed_articles = PreparedQuery(
+    lambda now: Article.objects.published(now)[:FEED_LENGTH], now=datetime
+)
+tag_feed_articles = PreparedQuery(
+    lambda now, tag_id: Article.objects.published(now).filter(tags=tag_id)[:FEED_LENGTH],
+    now=datetime,
+    tag_id=int,
+)
