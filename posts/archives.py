@@ -31,6 +31,8 @@ def _counts(articles, trunc) -> list[tuple[date, int]]:
 
 def month_counts(year: int) -> list[tuple[date, int]]:
     """(first day of the month, published articles) for the year's months that have any."""
+    if not 1 <= year < 9999:  # no first instant for year 0 or for the year after 9999
+        return []
     articles = Article.objects.published().filter(
         pub_date__gte=month_start(year, 1), pub_date__lt=month_start(year + 1, 1)
     )

@@ -573,8 +573,9 @@ def test_favicon_is_linked_and_the_conventional_address_redirects_to_it(client, 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "path", ["/0000/01/some-slug/", "/9999/12/some-slug/", "/2026/00/some-slug/"]
+    "path",
+    ["/0000/01/a-slug/", "/9999/12/a-slug/", "/2026/00/a-slug/", "/0000/", "/9999/", "/0000/01/"],
 )
-def test_an_article_address_in_a_month_no_calendar_has_is_a_404(client, path):
-    """Year 0 and the month after December 9999 have no first instant (this was a 500)."""
+def test_an_address_in_a_month_or_year_no_calendar_has_is_a_404(client, path):
+    """Year 0 and the month after December 9999 have no first instant (these were 500s)."""
     assert client.get(path).status_code == 404
