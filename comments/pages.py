@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from comments.models import Comment, DiscussionSettings, ShownAsComment, target_key
 from comments.threads import ThreadNode, build_thread
@@ -44,23 +45,20 @@ class ShownComment(ShownAsComment):
 SHOWN_FIELDS = tuple(name for name in ShownComment.__dataclass_fields__)
 
 
-# The approved comments' rows of an article or a page, by the target's model:
-# one query compiled once per process (prepared), as every cold render reads it.
-_approved_rows: dict[type, PreparedQuery] = {}
-
-
 def shown_rows(target, own_ids: tuple[int, ...] = ()) -> list[tuple]:
     """The rows (SHOWN_FIELDS) of Comment.objects.for_target_page(target, own_ids), oldest first."""
     if own_ids or target.pk is None:
         return list(Comment.objects.for_target_page(target, own_ids).values_list(*SHOWN_FIELDS))
-    model = target._meta.concrete_model
-    query = _approved_rows.get(model)
-    if query is None:
-        query = _approved_rows[model] = PreparedQuery(
-            lambda pk: Comment.objects.for_target_page(model(pk=pk)).values_list(*SHOWN_FIELDS),
-            pk=int,
-        )
-    return query(pk=target.pk)
+    return _approved_rows(target._meta.concrete_model)(pk=target.pk)
+
+
+@cache
+def _approved_rows(model) -> PreparedQuery:
+    """The approved comments of an article or a page (``model``), read on every cold render."""
+    return PreparedQuery(
+        lambda pk: Comment.objects.for_target_page(model(pk=pk)).values_list(*SHOWN_FIELDS),
+        pk=int,
+    )
 
 
 def page_path(article_path: str, number: int) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from posts.models import Article
+from posts.models import Article, month_span
 
 
 def month_start(year: int, month: int) -> datetime:
@@ -31,11 +31,10 @@ def _counts(articles, trunc) -> list[tuple[date, int]]:
 
 def month_counts(year: int) -> list[tuple[date, int]]:
     """(first day of the month, published articles) for the year's months that have any."""
-    if not 1 <= year < 9999:  # no first instant for year 0 or for the year after 9999
+    january, december = month_span(year, 1), month_span(year, 12)
+    if january is None or december is None:  # year 0, 9999: not a whole calendar year
         return []
-    articles = Article.objects.published().filter(
-        pub_date__gte=month_start(year, 1), pub_date__lt=month_start(year + 1, 1)
-    )
+    articles = Article.objects.published().between(january[0], december[1])
     return _counts(articles, TruncMonth)
 
 

@@ -8,6 +8,7 @@ bound (comments.counting).
 
 from collections.abc import Callable
 from functools import cached_property, lru_cache
+from typing import get_type_hints
 
 from django.core.paginator import Paginator
 
@@ -84,10 +85,11 @@ class PreparedPaginator(BoundedPaginator):
     ``object_list``), whose count and pages are prepared queries
     (``prepared``): compiled once per process, not on every render. For the
     lists every reader's cold render asks for, such as the home page.
+    ``build``'s type hints declare its arguments' types.
     """
 
-    def __init__(self, object_list, per_page, *args, build, arguments, values, **kwargs):
-        self.build, self.arguments, self.values = build, arguments, values
+    def __init__(self, object_list, per_page, *args, build, values, **kwargs):
+        self.build, self.values = build, values
         super().__init__(object_list, per_page, *args, **kwargs)
 
     def _check_object_list_is_ordered(self):
@@ -95,19 +97,18 @@ class PreparedPaginator(BoundedPaginator):
 
     @cached_property
     def _bounded_count(self) -> int:
-        return _prepared(self.build, tuple(self.arguments.items()), count=self.limit)(**self.values)
+        return _prepared(self.build, count=self.limit)(**self.values)
 
     def page(self, number):
         number = self.validate_number(number)
-        query = _prepared(self.build, tuple(self.arguments.items()), page=self.bounds(number))
+        query = _prepared(self.build, page=self.bounds(number))
         return self._get_page(query(**self.values), number, self)
 
 
 @lru_cache(maxsize=256)
-def _prepared(
-    build: Callable, arguments: tuple, *, count: int | None = None, page: tuple | None = None
-) -> PreparedQuery:
+def _prepared(build: Callable, *, count: int | None = None, page: tuple | None = None):
     """The prepared count (up to ``count``) or ``page`` (bottom, top) of ``build``'s list."""
+    arguments = {name: kind for name, kind in get_type_hints(build).items() if name != "return"}
     if count is not None:
-        return PreparedQuery(build, counted_up_to=count, **dict(arguments))
-    return PreparedQuery(lambda **values: page_rows(build(**values), *page), **dict(arguments))
+        return PreparedQuery(build, counted_up_to=count, **arguments)
+    return PreparedQuery(lambda **values: page_rows(build(**values), *page), **arguments)

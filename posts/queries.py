@@ -5,6 +5,7 @@ fraction of the CPU. Each takes its values by name and returns a list.
 """
 
 from datetime import datetime
+from functools import cache
 
 from django.db import models
 
@@ -49,18 +50,15 @@ def quoting_listing(now: datetime, group_id: int):
     return published_listing(now).filter(pk__in=quoting)
 
 
-_by_slug: dict[type, PreparedQuery] = {}
-
-
 def group_with_slug(model: type[models.Model], slug: str):
     """The tag, author or outlet (``model``) with this slug, or None."""
-    query = _by_slug.get(model)
-    if query is None:
-        query = _by_slug[model] = PreparedQuery(
-            lambda slug: model._default_manager.filter(slug=slug)[:1], slug=str
-        )
-    found = query(slug=slug)
+    found = _with_slug(model)(slug=slug)
     return found[0] if found else None
+
+
+@cache
+def _with_slug(model: type[models.Model]) -> PreparedQuery:
+    return PreparedQuery(lambda slug: model._default_manager.filter(slug=slug)[:1], slug=str)
 
 
 # The feeds' articles (posts.feeds): the latest FEED_LENGTH published, of the site or of a tag.

@@ -1,6 +1,5 @@
 import contextlib
 from functools import cached_property
-from typing import get_type_hints
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemaps_views
@@ -118,8 +117,8 @@ class PreparedListMixin:
     """
     A list of PublishedArticleMixin that every reader's cold render asks for,
     counted and paged with prepared queries (posts.pagination.PreparedPaginator):
-    ``listing`` (a posts.queries function) builds it from ``listing_values()``,
-    the arguments its type hints declare. The view's queryset is lazy: once the
+    ``listing`` (a posts.queries function, its arguments' types in its type
+    hints) builds it from ``listing_values()``. The view's queryset is lazy: once the
     queries are prepared, nothing builds it.
     """
 
@@ -135,14 +134,12 @@ class PreparedListMixin:
         return [self.template_name]  # not <model>_list.html, which reads the list
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        hints = get_type_hints(self.listing)
         return pagination.PreparedPaginator(
             queryset,
             per_page,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             build=self.listing,
-            arguments={name: kind for name, kind in hints.items() if name != "return"},
             values=self.listing_values(),
         )
 

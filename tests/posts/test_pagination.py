@@ -212,7 +212,6 @@ def test_prepared_paginator_gives_the_bounded_paginators_pages(two_pages_at_most
         max_pages=2,
         orphans=3,
         build=queries.published_listing,
-        arguments={"now": datetime},
         values={"now": now},
     )
 
@@ -226,7 +225,6 @@ def test_prepared_paginator_gives_the_bounded_paginators_pages(two_pages_at_most
         10,
         max_pages=3,
         build=queries.published_listing,
-        arguments={"now": datetime},
         values={"now": now - timedelta(hours=1, seconds=1)},
     )
     assert (earlier.count, earlier.truncated) == (24, False)
