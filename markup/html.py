@@ -68,8 +68,11 @@ class Policy:
 def own_image_url(url: str) -> bool:
     """
     True for an image address on the site itself: under ``settings.MEDIA_URL``
-    (read at each call) or a relative path. Other hosts, protocol-relative
-    ("//host") and backslashed addresses, and any scheme (data:, http:...) are refused,
+    (read at each call) or a root-relative path ("/wp-content/..."). A path relative
+    to the page ("a.png", "../a.png") is refused: an article is shown at several
+    addresses (its page, the feed, the editor in the admin) and it would name a
+    different, wrong address at each. Other hosts, protocol-relative ("//host") and
+    backslashed addresses, and any scheme (data:, http:...) are refused,
     except http(s) addresses on a host of ``settings.WORDPRESS_KEEP_REMOTE_IMAGES_FROM``
     (an old site whose images are explicitly kept where they are; also in the CSP's img-src).
     """
@@ -82,7 +85,7 @@ def own_image_url(url: str) -> bool:
     kept_hosts = getattr(settings, "WORDPRESS_KEEP_REMOTE_IMAGES_FROM", ())
     if parts.scheme in ("http", "https") and parts.hostname and kept_hosts:
         return parts.hostname.lower() in {host.lower() for host in kept_hosts}
-    return not parts.scheme and not parts.netloc and not url.startswith("//")
+    return url.startswith("/") and not url.startswith("//")
 
 
 def own_image_srcset(srcset: str) -> bool:

@@ -192,13 +192,14 @@ function openLinkDialog(editor, current) {
 }
 
 // Images only from the site itself, as the allow-list (markup.html.own_image_url):
-// under the media URL, or a relative path; no other host, no scheme.
+// under the media URL, or a root-relative path; no other host, no scheme, and no
+// path relative to the page (here it would load an address inside the admin).
 let MEDIA_URL = "/media/"
 function ownImageUrl(url) {
   const value = (url || "").trim()
   if (!value || value.includes("\\") || /[\u0000-\u001f]/.test(value)) return false
   if (value.startsWith(MEDIA_URL)) return true
-  return !/^[a-z][a-z0-9+.-]*:/i.test(value) && !value.startsWith("//")
+  return value.startsWith("/") && !value.startsWith("//")
 }
 const ownImageSrcset = (srcset) =>
   srcset.split(",").every((candidate) => ownImageUrl(candidate.trim().split(/\s+/)[0]))
