@@ -27,7 +27,6 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def article(settings, fake_google):
     settings.COMMENTS_MIN_SECONDS_TO_POST = 0  # Playwright types faster than people
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     DiscussionSettings.load()  # default: a first comment waits for approval
     article = ArticleFactory(title="The suburban realignment")
     CommentFactory(article=article, author_name="Ada Approved", body="An approved comment.")

@@ -35,8 +35,7 @@ def png(width=1600, height=900) -> bytes:
 
 
 @pytest.fixture
-def desk(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+def desk():
     editor = UserFactory(username="editor", is_staff=True, password=PASSWORD)
     editor.groups.add(Group.objects.get(name="Editors"))
     article = ArticleFactory(

@@ -33,8 +33,7 @@ WIDTHS = {"desktop": 1366, "phone": 390}
 
 
 @pytest.fixture
-def editor(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+def editor():
     user = UserFactory(username="editor", is_staff=True, password=PASSWORD)
     user.groups.add(Group.objects.get(name="Editors"))  # See tests/conftest.py.
     return user

@@ -28,9 +28,8 @@ LONG = (
 
 
 @pytest.fixture
-def queue(settings):
+def queue():
     """An article with an approved comment and three held ones, newest first in the queue."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     DiscussionSettings.load()
     article = ArticleFactory(title="The suburban realignment and what it means for 2028")
     parent = CommentFactory(article=article, author_name="Ada Approved", body="An approved one.")

@@ -60,8 +60,7 @@ def test_a_reader_comments_on_a_page_on_a_phone(page, settings, fake_google, con
     assert console_errors == []
 
 
-def test_a_moderator_finds_a_pages_held_comment_in_the_queue(new_context, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+def test_a_moderator_finds_a_pages_held_comment_in_the_queue(new_context):
     team = PageFactory(title="Our team", slug="team", comments_open=True)
     held = CommentFactory(
         article=None, page=team, status=Comment.Status.PENDING, body="Held on a page."

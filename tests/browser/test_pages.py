@@ -25,8 +25,7 @@ WIDTHS = {"1366": (1366, 900), "390": (390, 844)}
 
 
 @pytest.fixture
-def editor(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+def editor():
     user = UserFactory(username="editor", is_staff=True, password=PASSWORD)
     user.groups.add(Group.objects.get(name="Editors"))
     return user

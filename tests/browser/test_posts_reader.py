@@ -32,8 +32,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def site(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+def site():
     author = AuthorFactory(name="Ruth Lindqvist", slug="ruth-lindqvist")
     tag = TagFactory(name="Turnout", slug="turnout")
     politico = OutletFactory(name="Politico", slug="politico")

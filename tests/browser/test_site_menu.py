@@ -160,12 +160,10 @@ def test_the_quick_start_sites_menu_reaches_its_pages(new_context, viewport):
 def test_an_editor_adds_an_entry_beneath_about_and_readers_see_it(new_context, site, viewport):
     import re
 
-    from django.conf import settings
     from django.contrib.auth.models import Group
 
     from tests.factories import UserFactory
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     password = "correct horse battery staple"
     editor = UserFactory(username="menu-editor", is_staff=True, password=password)
     editor.groups.add(Group.objects.get(name="Editors"))

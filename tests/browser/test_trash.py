@@ -29,8 +29,7 @@ def screenshot(page, name: str) -> None:
 
 
 @pytest.fixture
-def editor(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+def editor():
     user = UserFactory(username="editor", is_staff=True, password=PASSWORD)
     user.groups.add(Group.objects.get(name="Editors"))
     return user

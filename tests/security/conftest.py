@@ -13,16 +13,6 @@ def pytest_configure(config):
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(request, settings):
-    """
-    A fast hasher where passwords are made and checked in this process; the
-    gunicorn tests keep the real one, which the servers must be able to verify.
-    """
-    if request.node.get_closest_marker("servers") is None:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def servers_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("servers")
