@@ -41,9 +41,9 @@ def _isolated_media(settings, tmp_path):
 def _fast_password_hasher(request, settings):
     """
     A fast hasher where passwords are made and checked in this process (the
-    site's PBKDF2 takes most of a second a password here, over half of the time
-    of some test folders); the gunicorn tests (marked ``servers``) keep the real
-    one, which the servers must be able to verify.
+    site's PBKDF2 takes most of a second a password on a small machine: two
+    thirds of the time of tests/posts); the gunicorn tests (marked ``servers``)
+    keep the real one, which the servers must be able to verify.
     """
     if request.node.get_closest_marker("servers") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
