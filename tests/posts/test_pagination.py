@@ -202,8 +202,9 @@ def test_month_archive_links_to_the_nearest_months_with_articles(client):
 
 def test_prepared_paginator_gives_the_bounded_paginators_pages(two_pages_at_most):
     """The home page's paginator: the same count and pages, from queries compiled once."""
-    add_articles(25)
+    # The newest article is an hour old at ``now``, however long making them takes.
     now = timezone.now()
+    add_articles(25, start=now - timedelta(hours=1))
     listing = queries.published_listing(now)
     bounded = BoundedPaginator(listing, 10, max_pages=2)
     prepared = pagination.PreparedPaginator(
