@@ -207,8 +207,11 @@ def test_reflected_payloads_are_inert(browse, live_server, fake_google):
         page.fill("#id_email", "not an email address")
         # The browser's own validation would stop the post: switch it off, as a bot would.
         page.evaluate("document.getElementById('commentform').noValidate = true")
-        page.click("#commentform button[type=submit]")
-        page.wait_for_load_state("load")
+        # comments.js may hold the post until the form's timestamp arrives, so the click
+        # returns before the browser leaves the page: wait for the refused form's page.
+        with page.expect_navigation(wait_until="load"):
+            page.click("#commentform button[type=submit]")
+        assert page.locator("#id_email_error").count() == 1  # refused, next to the field
         assert page.locator("#id_comment").input_value() == payload.replace("\r", "")
         assert_inert(page, watcher, live_server, f"refused comment {payload!r}")
     settle(page)
